@@ -1,0 +1,264 @@
+//! The core's whole surface as functions from JSON text to JSON text. The wasm layer exports
+//! these one to one; keeping them here, free of wasm-bindgen, lets native tests cover exactly
+//! what JavaScript calls.
+//!
+//! Every result is an object with either `ok` (the value) or `err` (`{code, kind, reason,
+//! message, solution, retriable, detail?}`). Calls that talk to Zhenzi also carry `vendor`:
+//! the `{code, data}` the vendor SDKs hand callers as `res.data`.
+
+use crate::code::{self, Issue, Policy, Record};
+use crate::endpoints::Op;
+use crate::errors::{self, Error, CONFIG};
+use crate::json::{self, Json};
+use crate::reply;
+use crate::request::{self, Config};
+
+fn ok(value: Json) -> String {
+    Json::obj(vec![("ok", value)]).to_string()
+}
+
+fn err(e: &Error) -> String {
+    Json::obj(vec![
+        ("err", e.to_json()),
+        ("vendor", reply::vendor_shape(e)),
+    ])
+    .to_string()
+}
+
+fn arg(text: &str, what: &str) -> Result<Json, Error> {
+    json::parse(text).map_err(|e| Error::new(CONFIG, format!("{what} is not JSON: {}", e.0)))
+}
+
+fn op(name: &str) -> Result<Op, Error> {
+    Op::from_name(name).ok_or_else(|| Error::new(CONFIG, "unknown operation"))
+}
+
+/// `op`: send | sendTemplate | balance | findSmsByMessageId; `config`: see `Config::from_json`;
+/// `params`: the call's fields. → `{ok: {url, method, header, body}}` or `{err}`.
+pub fn build_request(op_name: &str, config: &str, params: &str) -> String {
+    let built = (|| {
+        let op = op(op_name)?;
+        let config = Config::from_json(&arg(config, "config")?)?;
+        request::build(op, &config, &arg(params, "params")?)
+    })();
+    match built {
+        Ok(r) => ok(r.to_json()),
+        Err(e) => err(&e),
+    }
+}
+
+/// The reply's HTTP status and body text. → `{ok, vendor}` or `{err, vendor}`.
+pub fn parse_reply(op_name: &str, status: u16, body: &str) -> String {
+    let op = match op(op_name) {
+        Ok(op) => op,
+        Err(e) => return err(&e),
+    };
+    let r = reply::parse(op, status, body);
+    let head = match r.result {
+        Ok(v) => ("ok", v),
+        Err(e) => ("err", e.to_json()),
+    };
+    Json::obj(vec![head, ("vendor", r.vendor)]).to_string()
+}
+
+/// An error of the table by code, with `detail` (transport failures are detected by the host
+/// and described here). Unknown codes are described as unknown server codes.
+pub fn error_info(code: i32, detail: &str) -> String {
+    let e = match errors::lookup(code) {
+        Some(kind) => Error::new(kind, detail),
+        None => Error::from_server(code, detail),
+    };
+    err(&e)
+}
+
+/// The whole table, for documentation and for hosts that want to show it.
+pub fn error_table() -> String {
+    Json::Arr(
+        errors::TABLE
+            .iter()
+            .map(|k| Error::new(*k, "").to_json())
+            .collect(),
+    )
+    .to_string()
+}
+
+fn record_of(v: &Json, key: &str) -> Option<Record> {
+    v.get(key).and_then(Record::from_json)
+}
+
+/// `{number, now, key?, policy?, previous?, callerSentAt?}` and CSPRNG bytes (≥ 48).
+/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9201 cooldown, 9202 cap).
+pub fn code_issue(input: &str, entropy: &[u8]) -> String {
+    let issued = (|| {
+        let v = arg(input, "input")?;
+        let req = Issue {
+            number: v.str_field("number").unwrap_or(""),
+            now: v.get("now").and_then(Json::as_f64).unwrap_or(0.0),
+            key: v.str_field("key").unwrap_or(""),
+            policy: Policy::from_json(v.get("policy"))?,
+            previous: record_of(&v, "previous"),
+            caller_sent_at: v.get("callerSentAt").and_then(Json::as_f64),
+        };
+        code::issue(req, entropy)
+    })();
+    match issued {
+        Ok((code, record)) => ok(Json::obj(vec![
+            ("code", Json::Str(code)),
+            ("record", record.to_json()),
+        ])),
+        Err(e) => err(&e),
+    }
+}
+
+/// `{number, code, now, key?, record?}` → `{ok: {result, record}}`; `record` is what must be
+/// stored now (null when there was none).
+pub fn code_verify(input: &str) -> String {
+    let v = match arg(input, "input") {
+        Ok(v) => v,
+        Err(e) => return err(&e),
+    };
+    let text = |k| match v.get(k) {
+        Some(Json::Num(n)) => Json::Num(*n).to_string(),
+        Some(Json::Str(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let (outcome, record) = code::verify(
+        record_of(&v, "record"),
+        &text("number"),
+        &text("code"),
+        v.get("now").and_then(Json::as_f64).unwrap_or(0.0),
+        v.str_field("key").unwrap_or(""),
+    );
+    ok(Json::obj(vec![
+        ("result", Json::str(outcome.as_str())),
+        ("record", record.map_or(Json::Null, |r| r.to_json())),
+    ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(s: String) -> Json {
+        json::parse(&s).expect("the facade always returns JSON")
+    }
+
+    #[test]
+    fn build_and_parse_through_json_text() {
+        let r = parsed(build_request(
+            "send",
+            r#"{"route":"relay","relayUrl":"http://127.0.0.1:8787","appId":"10001","appSecret":"sec"}"#,
+            r#"{"number":"15811112222","message":"验证码1234"}"#,
+        ));
+        let req = r.get("ok").unwrap();
+        assert_eq!(
+            req.str_field("url"),
+            Some("http://127.0.0.1:8787/sms/send.html")
+        );
+        assert_eq!(req.str_field("method"), Some("POST"));
+        assert_eq!(
+            req.get("header").unwrap().str_field("Content-Type"),
+            Some("application/x-www-form-urlencoded;charset=UTF-8")
+        );
+        let r = parsed(parse_reply("balance", 200, r#"{"code":0,"data":537}"#));
+        assert_eq!(r.get("ok"), Some(&Json::Num(537.0)));
+        assert_eq!(
+            r.get("vendor").unwrap().get("data"),
+            Some(&Json::Num(537.0))
+        );
+    }
+
+    #[test]
+    fn errors_carry_the_vendor_shape_and_never_the_secret() {
+        let r = build_request(
+            "send",
+            r#"{"appId":"10001","appSecret":"TOPSECRET"}"#,
+            r#"{"number":"12","message":"x"}"#,
+        );
+        assert!(!r.contains("TOPSECRET"));
+        let r = parsed(r);
+        assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::Num(100.0)));
+        assert_eq!(
+            r.get("vendor").unwrap().str_field("data"),
+            Some("参数格式错误")
+        );
+        for (o, c, p) in [
+            ("fly", "{}", "{}"),
+            ("send", "not json", "{}"),
+            (
+                "send",
+                r#"{"appId":"1","appSecret":"TOPSECRET"}"#,
+                "[unclosed",
+            ),
+        ] {
+            let r = build_request(o, c, p);
+            assert!(!r.contains("TOPSECRET"));
+            assert_eq!(
+                parsed(r).get("err").unwrap().get("code"),
+                Some(&Json::Num(9001.0))
+            );
+        }
+        assert!(parsed(parse_reply("fly", 200, "{}")).get("err").is_some());
+    }
+
+    #[test]
+    fn error_info_and_table() {
+        let r = parsed(error_info(9101, "after 10000 ms"));
+        let e = r.get("err").unwrap();
+        assert_eq!(e.str_field("kind"), Some("timeout"));
+        assert_eq!(e.get("retriable"), Some(&Json::Bool(true)));
+        assert_eq!(e.str_field("detail"), Some("after 10000 ms"));
+        assert_eq!(r.get("vendor").unwrap().str_field("data"), Some("请求超时"));
+        let unknown = parsed(error_info(4242, ""));
+        assert_eq!(
+            unknown.get("err").unwrap().get("code"),
+            Some(&Json::Num(4242.0))
+        );
+        match parsed(error_table()) {
+            Json::Arr(items) => assert_eq!(items.len(), errors::TABLE.len()),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn code_flow_through_json_text() {
+        let entropy: Vec<u8> = (0..64).map(|i| i * 3).collect();
+        let r = parsed(code_issue(
+            r#"{"number":"15811112222","now":1000,"key":"k","policy":{"length":4}}"#,
+            &entropy,
+        ));
+        let issued = r.get("ok").unwrap();
+        let code = issued.str_field("code").unwrap().to_string();
+        assert_eq!(code.len(), 4);
+        let record = issued.get("record").unwrap().to_string();
+        let verify = |code: &str, record: &str| {
+            parsed(code_verify(&format!(
+                r#"{{"number":"15811112222","code":"{code}","now":2000,"key":"k","record":{record}}}"#
+            )))
+        };
+        let first = verify(&code, &record);
+        let first = first.get("ok").unwrap();
+        assert_eq!(first.str_field("result"), Some("ok"));
+        let again = verify(&code, &first.get("record").unwrap().to_string());
+        assert_eq!(
+            again.get("ok").unwrap().str_field("result"),
+            Some("code_used")
+        );
+        let none = verify(&code, "null");
+        assert_eq!(none.get("ok").unwrap().str_field("result"), Some("empty"));
+        // Cooldown through the facade.
+        let r = parsed(code_issue(
+            &format!(r#"{{"number":"15811112222","now":2000,"previous":{record}}}"#),
+            &entropy,
+        ));
+        assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::Num(9201.0)));
+        let short = parsed(code_issue(
+            r#"{"number":"15811112222","now":1}"#,
+            &[1, 2, 3],
+        ));
+        assert_eq!(
+            short.get("err").unwrap().get("code"),
+            Some(&Json::Num(9001.0))
+        );
+    }
+}

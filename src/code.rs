@@ -1,0 +1,531 @@
+//! Verification codes: generation, the stored record, verification, resend limits.
+//!
+//! Better than every vendor version (ZHENZI-API.md, "Known defects"): digits are uniform over
+//! 0-9 from the host's CSPRNG bytes (rejection sampling), the code is stored only as a keyed
+//! hash, it is single use, it expires, wrong guesses are counted and lock the record, and
+//! resends are limited. Time is an argument (milliseconds since the epoch, as `Date.now()`),
+//! so tests control the clock.
+
+use crate::errors::{Error, CODE_DAILY_CAP, CONFIG, COOLDOWN, PARAM_FORMAT};
+use crate::json::Json;
+use crate::sha256::{hex, hmac_sha256};
+use crate::validate;
+
+const SALT_BYTES: usize = 16;
+/// China Standard Time: the daily cap restarts at Beijing midnight, as the vendor's does.
+const DAY_OFFSET_MS: f64 = 8.0 * 3600.0 * 1000.0;
+const DAY_MS: f64 = 86_400_000.0;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Policy {
+    pub length: u32,
+    pub ttl_ms: f64,
+    pub max_attempts: u32,
+    pub cooldown_ms: f64,
+    pub daily_cap: u32,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            length: 6,
+            ttl_ms: 5.0 * 60_000.0,
+            max_attempts: 5,
+            cooldown_ms: 60_000.0,
+            daily_cap: 10,
+        }
+    }
+}
+
+fn positive(v: &Json, key: &str) -> Option<f64> {
+    v.get(key)
+        .and_then(Json::as_f64)
+        .filter(|n| n.is_finite() && *n >= 0.0)
+}
+
+impl Policy {
+    /// `{length, ttlMs | seconds, maxAttempts, cooldownMs, dailyCap}`, each optional.
+    pub fn from_json(v: Option<&Json>) -> Result<Policy, Error> {
+        let mut p = Policy::default();
+        let Some(v) = v else { return Ok(p) };
+        if let Some(n) = positive(v, "length") {
+            p.length = n as u32;
+        }
+        if let Some(s) = positive(v, "seconds") {
+            p.ttl_ms = s * 1000.0;
+        }
+        if let Some(ms) = positive(v, "ttlMs") {
+            p.ttl_ms = ms;
+        }
+        if let Some(n) = positive(v, "maxAttempts") {
+            p.max_attempts = n as u32;
+        }
+        if let Some(ms) = positive(v, "cooldownMs") {
+            p.cooldown_ms = ms;
+        }
+        if let Some(n) = positive(v, "dailyCap") {
+            p.daily_cap = n as u32;
+        }
+        if !(4..=8).contains(&p.length) {
+            return Err(Error::new(
+                PARAM_FORMAT,
+                "code length must be 4 to 8 digits",
+            ));
+        }
+        if p.ttl_ms <= 0.0 || p.max_attempts == 0 {
+            return Err(Error::new(
+                PARAM_FORMAT,
+                "code lifetime and attempts must be positive",
+            ));
+        }
+        Ok(p)
+    }
+}
+
+/// A digit string of `length` from CSPRNG bytes: bytes ≥ 250 are skipped so each digit is
+/// uniform (250 = 25 × 10). Errors if the bytes run out (the host supplies plenty).
+pub fn generate(length: u32, entropy: &[u8]) -> Result<(String, usize), Error> {
+    let mut code = String::with_capacity(length as usize);
+    let mut used = 0;
+    for &b in entropy {
+        if code.len() == length as usize {
+            break;
+        }
+        used += 1;
+        if b < 250 {
+            code.push((b'0' + b % 10) as char);
+        }
+    }
+    if code.len() < length as usize {
+        return Err(Error::new(CONFIG, "not enough random bytes for a code"));
+    }
+    Ok((code, used))
+}
+
+/// What is stored per number. Never the code itself: `hash` = HMAC(key, salt|number|code).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub number: String,
+    pub salt: String,
+    pub hash: String,
+    /// Set only for records written by the vendor SDKs (plain text in storage).
+    pub legacy_code: Option<String>,
+    pub expires_at: f64,
+    pub attempts_left: u32,
+    pub sent_at: f64,
+    pub used: bool,
+    pub day: f64,
+    pub day_count: u32,
+}
+
+impl Record {
+    pub fn to_json(&self) -> Json {
+        Json::obj(vec![
+            ("number", Json::str(self.number.clone())),
+            ("salt", Json::str(self.salt.clone())),
+            ("hash", Json::str(self.hash.clone())),
+            ("expiresAt", Json::Num(self.expires_at)),
+            ("attemptsLeft", Json::Num(self.attempts_left as f64)),
+            ("sentAt", Json::Num(self.sent_at)),
+            ("used", Json::Bool(self.used)),
+            ("day", Json::Num(self.day)),
+            ("dayCount", Json::Num(self.day_count as f64)),
+        ])
+    }
+
+    /// Reads a stored record; `{number, code, expire}` (the vendor SDKs' plain storage) is
+    /// accepted so a page upgraded mid-flow still validates the code it sent before.
+    pub fn from_json(v: &Json) -> Option<Record> {
+        let number = v.str_field("number")?.to_string();
+        let num = |k| positive(v, k).unwrap_or(0.0);
+        if let Some(code) = v.str_field("code") {
+            return Some(Record {
+                number,
+                salt: String::new(),
+                hash: String::new(),
+                legacy_code: Some(code.to_string()),
+                expires_at: num("expire"),
+                attempts_left: Policy::default().max_attempts,
+                sent_at: 0.0,
+                used: false,
+                day: 0.0,
+                day_count: 0,
+            });
+        }
+        Some(Record {
+            number,
+            salt: v.str_field("salt")?.to_string(),
+            hash: v.str_field("hash")?.to_string(),
+            legacy_code: None,
+            expires_at: num("expiresAt"),
+            attempts_left: num("attemptsLeft") as u32,
+            sent_at: num("sentAt"),
+            used: matches!(v.get("used"), Some(Json::Bool(true))),
+            day: num("day"),
+            day_count: num("dayCount") as u32,
+        })
+    }
+}
+
+fn keyed_hash(key: &str, salt: &str, number: &str, code: &str) -> String {
+    hex(&hmac_sha256(
+        key.as_bytes(),
+        format!("{salt}|{number}|{code}").as_bytes(),
+    ))
+}
+
+/// Compares without an early exit, so timing does not tell how much of a guess was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = a.len() ^ b.len();
+    for i in 0..a.len().max(b.len()) {
+        diff |= (a.get(i).copied().unwrap_or(0) ^ b.get(i).copied().unwrap_or(0xff)) as usize;
+    }
+    diff == 0
+}
+
+pub fn day_of(now_ms: f64) -> f64 {
+    ((now_ms + DAY_OFFSET_MS) / DAY_MS).floor()
+}
+
+/// What a new code needs besides entropy.
+pub struct Issue<'a> {
+    pub number: &'a str,
+    pub now: f64,
+    pub key: &'a str,
+    pub policy: Policy,
+    /// The number's current record, if any (for the cooldown and the daily cap).
+    pub previous: Option<Record>,
+    /// When the same caller last got a code for any number (cloud mode's per-caller cooldown).
+    pub caller_sent_at: Option<f64>,
+}
+
+/// A fresh code and its record, or why not now (cooldown, daily cap, bad number).
+pub fn issue(req: Issue, entropy: &[u8]) -> Result<(String, Record), Error> {
+    let number = validate::number(req.number)?;
+    let today = day_of(req.now);
+    let last_sent = [
+        req.previous
+            .as_ref()
+            .filter(|r| r.number == number)
+            .map(|r| r.sent_at),
+        req.caller_sent_at,
+    ];
+    for sent in last_sent.into_iter().flatten() {
+        let wait = sent + req.policy.cooldown_ms - req.now;
+        if wait > 0.0 {
+            return Err(Error::new(
+                COOLDOWN,
+                format!("retry in {} s", (wait / 1000.0).ceil()),
+            ));
+        }
+    }
+    let sent_today = match &req.previous {
+        Some(r) if r.number == number && r.day == today => r.day_count,
+        _ => 0,
+    };
+    if req.policy.daily_cap > 0 && sent_today >= req.policy.daily_cap {
+        return Err(Error::new(
+            CODE_DAILY_CAP,
+            format!("{sent_today} codes sent to this number today"),
+        ));
+    }
+    let salt_bytes = entropy
+        .get(..SALT_BYTES)
+        .ok_or_else(|| Error::new(CONFIG, "not enough random bytes for a code"))?;
+    let (code, _) = generate(req.policy.length, &entropy[SALT_BYTES..])?;
+    let salt = hex(salt_bytes);
+    let record = Record {
+        hash: keyed_hash(req.key, &salt, &number, &code),
+        number,
+        salt,
+        legacy_code: None,
+        expires_at: req.now + req.policy.ttl_ms,
+        attempts_left: req.policy.max_attempts,
+        sent_at: req.now,
+        used: false,
+        day: today,
+        day_count: sent_today + 1,
+    };
+    Ok((code, record))
+}
+
+/// The vendor's result strings, plus three this SDK adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Empty,
+    NumberError,
+    CodeError,
+    CodeExpired,
+    CodeUsed,
+    TooManyAttempts,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Empty => "empty",
+            Outcome::NumberError => "number_error",
+            Outcome::CodeError => "code_error",
+            Outcome::CodeExpired => "code_expired",
+            Outcome::CodeUsed => "code_used",
+            Outcome::TooManyAttempts => "too_many_attempts",
+        }
+    }
+}
+
+/// Checks `code` for `number` against the stored record and returns the outcome with the
+/// record as it must be stored now (attempts spent, or marked used).
+pub fn verify(
+    record: Option<Record>,
+    number: &str,
+    code: &str,
+    now: f64,
+    key: &str,
+) -> (Outcome, Option<Record>) {
+    let Some(mut r) = record else {
+        return (Outcome::Empty, None);
+    };
+    let same_number = validate::number(number).is_ok_and(|n| n == r.number);
+    let outcome = if !same_number {
+        Outcome::NumberError
+    } else if r.used {
+        Outcome::CodeUsed
+    } else if now >= r.expires_at {
+        Outcome::CodeExpired
+    } else if r.attempts_left == 0 {
+        Outcome::TooManyAttempts
+    } else {
+        let code = code.trim();
+        let right = match &r.legacy_code {
+            Some(plain) => constant_time_eq(plain.as_bytes(), code.as_bytes()),
+            None => constant_time_eq(
+                keyed_hash(key, &r.salt, &r.number, code).as_bytes(),
+                r.hash.as_bytes(),
+            ),
+        };
+        if right {
+            r.used = true;
+            Outcome::Ok
+        } else {
+            r.attempts_left -= 1;
+            if r.attempts_left == 0 {
+                Outcome::TooManyAttempts
+            } else {
+                Outcome::CodeError
+            }
+        }
+    };
+    (outcome, Some(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const N: &str = "15811112222";
+    const T0: f64 = 1_764_000_000_000.0;
+
+    /// Deterministic "entropy" for tests that are not about randomness.
+    fn bytes(seed: u8) -> Vec<u8> {
+        (0..64u32)
+            .map(|i| (i as u8).wrapping_mul(37).wrapping_add(seed))
+            .collect()
+    }
+
+    fn issue_at(
+        now: f64,
+        previous: Option<Record>,
+        policy: Policy,
+    ) -> Result<(String, Record), Error> {
+        issue(
+            Issue {
+                number: N,
+                now,
+                key: "k",
+                policy,
+                previous,
+                caller_sent_at: None,
+            },
+            &bytes(now as u8),
+        )
+    }
+
+    #[test]
+    fn generation_skips_biased_bytes_and_honours_length() {
+        assert_eq!(
+            generate(4, &[0, 9, 250, 255, 19, 249]).unwrap(),
+            ("0999".into(), 6)
+        );
+        assert_eq!(generate(4, &[250, 251, 252]).unwrap_err().code, 9001);
+        for len in 4..=8 {
+            assert_eq!(generate(len, &bytes(1)).unwrap().0.len(), len as usize);
+        }
+    }
+
+    #[test]
+    fn every_byte_value_maps_uniformly() {
+        // Exhaustive: of the 256 byte values, each digit gets exactly 25 and 6 are rejected.
+        let mut counts = [0; 10];
+        let mut rejected = 0;
+        for b in 0..=255u8 {
+            match generate(1, &[b]) {
+                Ok((d, _)) => counts[d.parse::<usize>().unwrap()] += 1,
+                Err(_) => rejected += 1,
+            }
+        }
+        assert_eq!((counts, rejected), ([25; 10], 6));
+    }
+
+    #[test]
+    fn right_code_once_then_used() {
+        let (code, rec) = issue_at(T0, None, Policy::default()).unwrap();
+        assert!(!rec.hash.contains(&code) && rec.to_json().to_string().find(&code).is_none());
+        let (o, rec) = verify(Some(rec), N, &code, T0 + 1000.0, "k");
+        assert_eq!(o, Outcome::Ok);
+        let (o, _) = verify(rec, N, &code, T0 + 2000.0, "k");
+        assert_eq!(o, Outcome::CodeUsed);
+    }
+
+    #[test]
+    fn expiry_edges() {
+        let (code, rec) = issue_at(T0, None, Policy::default()).unwrap();
+        let ttl = Policy::default().ttl_ms;
+        assert_eq!(
+            verify(Some(rec.clone()), N, &code, T0 + ttl - 1.0, "k").0,
+            Outcome::Ok
+        );
+        assert_eq!(
+            verify(Some(rec.clone()), N, &code, T0 + ttl, "k").0,
+            Outcome::CodeExpired
+        );
+        assert_eq!(
+            verify(Some(rec.clone()), N, &code, T0 + ttl + 1.0, "k").0,
+            Outcome::CodeExpired
+        );
+        // Expiry is checked before the code: a wrong code after expiry spends no attempt.
+        let (o, after) = verify(Some(rec.clone()), N, "000000x", T0 + ttl, "k");
+        assert_eq!((o, after.unwrap().attempts_left), (Outcome::CodeExpired, 5));
+    }
+
+    #[test]
+    fn fifth_wrong_attempt_locks() {
+        let (code, mut rec) = issue_at(T0, None, Policy::default()).unwrap();
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        for i in 1..=5 {
+            let (o, r) = verify(Some(rec), N, wrong, T0 + 1.0, "k");
+            rec = r.unwrap();
+            let want = if i < 5 {
+                Outcome::CodeError
+            } else {
+                Outcome::TooManyAttempts
+            };
+            assert_eq!(o, want, "attempt {i}");
+        }
+        assert_eq!(
+            verify(Some(rec), N, &code, T0 + 2.0, "k").0,
+            Outcome::TooManyAttempts
+        );
+    }
+
+    #[test]
+    fn empty_number_error_and_key() {
+        assert_eq!(verify(None, N, "1234", T0, "k").0, Outcome::Empty);
+        let (code, rec) = issue_at(T0, None, Policy::default()).unwrap();
+        let (o, r) = verify(Some(rec.clone()), "15811113333", &code, T0, "k");
+        assert_eq!((o, r.unwrap().attempts_left), (Outcome::NumberError, 5));
+        assert_eq!(
+            verify(Some(rec.clone()), " 15811112222 ", &code, T0, "k").0,
+            Outcome::Ok
+        );
+        // Another key (another deployment's secret) does not accept the code.
+        assert_eq!(
+            verify(Some(rec), N, &code, T0, "other").0,
+            Outcome::CodeError
+        );
+    }
+
+    #[test]
+    fn cooldown_edges_and_daily_cap() {
+        let p = Policy::default();
+        let (_, rec) = issue_at(T0, None, p).unwrap();
+        let e = issue_at(T0 + p.cooldown_ms - 1.0, Some(rec.clone()), p).unwrap_err();
+        assert_eq!((e.code, e.detail.as_str()), (9201, "retry in 1 s"));
+        let (_, rec2) = issue_at(T0 + p.cooldown_ms, Some(rec.clone()), p).unwrap();
+        assert_eq!(rec2.day_count, 2);
+        // Another number has its own cooldown.
+        let other = Record {
+            number: "15811113333".into(),
+            ..rec.clone()
+        };
+        assert!(issue_at(T0 + 1.0, Some(other), p).is_ok());
+        // Per caller (cloud mode): a recent send by the same caller blocks any number.
+        let e = issue(
+            Issue {
+                number: N,
+                now: T0,
+                key: "k",
+                policy: p,
+                previous: None,
+                caller_sent_at: Some(T0 - 10.0),
+            },
+            &bytes(3),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, 9201);
+        // Daily cap: the cap-th send is allowed, the next refused, the next day allowed again.
+        let cap = Policy {
+            daily_cap: 2,
+            cooldown_ms: 0.0,
+            ..p
+        };
+        let (_, r1) = issue_at(T0, None, cap).unwrap();
+        let (_, r2) = issue_at(T0 + 1.0, Some(r1), cap).unwrap();
+        assert_eq!(
+            issue_at(T0 + 2.0, Some(r2.clone()), cap).unwrap_err().code,
+            9202
+        );
+        let tomorrow = (day_of(T0) + 1.0) * DAY_MS - DAY_OFFSET_MS;
+        assert_eq!(issue_at(tomorrow, Some(r2), cap).unwrap().1.day_count, 1);
+    }
+
+    #[test]
+    fn records_round_trip_and_legacy_storage_still_validates() {
+        let (code, rec) = issue_at(T0, None, Policy::default()).unwrap();
+        assert_eq!(Record::from_json(&rec.to_json()), Some(rec));
+        let legacy = crate::json::parse(&format!(
+            r#"{{"number":"{N}","code":"4321","expire":{}}}"#,
+            T0 + 1000.0
+        ))
+        .unwrap();
+        let legacy = Record::from_json(&legacy).unwrap();
+        assert_eq!(
+            verify(Some(legacy.clone()), N, "4321", T0, "").0,
+            Outcome::Ok
+        );
+        assert_eq!(
+            verify(Some(legacy.clone()), N, "4321", T0 + 1000.0, "").0,
+            Outcome::CodeExpired
+        );
+        assert_eq!(verify(Some(legacy), N, &code, T0, "").0, Outcome::CodeError);
+    }
+
+    #[test]
+    fn policy_bounds() {
+        let p = |s: &str| Policy::from_json(Some(&crate::json::parse(s).unwrap()));
+        assert_eq!(p(r#"{"length":4,"seconds":60}"#).unwrap().ttl_ms, 60_000.0);
+        assert!(p(r#"{"length":8}"#).is_ok());
+        assert_eq!(p(r#"{"length":3}"#).unwrap_err().code, 100);
+        assert_eq!(p(r#"{"length":9}"#).unwrap_err().code, 100);
+        assert_eq!(p(r#"{"seconds":0}"#).unwrap_err().code, 100);
+    }
+
+    #[test]
+    fn comparison_handles_lengths() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(!constant_time_eq(b"", b"a"));
+    }
+}

@@ -1,0 +1,60 @@
+//! The four Zhenzi calls and where each is posted on each route (ZHENZI-API.md, "Hosts and routes").
+
+/// The relay mini-programs post to: the individual host's name has an underscore, which
+/// request-domain whitelists refuse, so the vendor offers this host and forwards to `apiUrl`.
+pub const DEFAULT_RELAY_URL: &str = "https://smsdeveloper.zhenzikj.com";
+/// The individual-developer API host; enterprise accounts use `https://sms.zhenzikj.com`.
+pub const DEFAULT_API_URL: &str = "https://sms_developer.zhenzikj.com";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// send v1: free text.
+    Send,
+    /// send v2: an approved template with parameters.
+    SendTemplate,
+    Balance,
+    FindSmsByMessageId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// Straight to `apiUrl` (servers, cloud functions).
+    Direct,
+    /// Through the relay host, with `apiUrl` as one more field (mini-programs).
+    Relay,
+}
+
+impl Op {
+    pub fn from_name(name: &str) -> Option<Op> {
+        Some(match name {
+            "send" => Op::Send,
+            "sendTemplate" => Op::SendTemplate,
+            "balance" => Op::Balance,
+            "findSmsByMessageId" => Op::FindSmsByMessageId,
+            _ => return None,
+        })
+    }
+
+    pub fn path(self, route: Route) -> &'static str {
+        match (self, route) {
+            (Op::Send, Route::Direct) => "/sms/send.do",
+            (Op::Send, Route::Relay) => "/sms/send.html",
+            (Op::SendTemplate, Route::Direct) => "/sms/v2/send.do",
+            (Op::SendTemplate, Route::Relay) => "/sms/v2/send.html",
+            (Op::Balance, Route::Direct) => "/account/balance.do",
+            (Op::Balance, Route::Relay) => "/sms/balance.html",
+            (Op::FindSmsByMessageId, Route::Direct) => "/smslog/findSmsByMessageId.do",
+            (Op::FindSmsByMessageId, Route::Relay) => "/sms/findSmsByMessageId.html",
+        }
+    }
+}
+
+impl Route {
+    pub fn from_name(name: &str) -> Option<Route> {
+        match name {
+            "direct" => Some(Route::Direct),
+            "relay" => Some(Route::Relay),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! The one error table: every code a caller can meet, from the server or from this SDK.
+//!
+//! Server codes are the vendor's (ZHENZI-API.md). SDK-side codes reuse 100/101 where the
+//! meaning is the same (a malformed number, a message that is too long), so existing
+//! `res.data.code == 100` handlers keep working; everything else the SDK adds lives in the
+//! 9000s, where the vendor has never used a code.
+
+use crate::json::Json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorKind {
+    pub code: i32,
+    /// A machine word: input, config, auth, account, limit, server, network, timeout, http,
+    /// reply, load, cloud, cooldown.
+    pub kind: &'static str,
+    /// 原因, shown to users in Chinese.
+    pub reason: &'static str,
+    /// The same in English, for logs and developers.
+    pub message: &'static str,
+    /// 解决办法: what the developer or user should do.
+    pub solution: &'static str,
+    /// Whether repeating the same call later can succeed.
+    pub retriable: bool,
+}
+
+macro_rules! table {
+    ($($name:ident = $code:literal, $kind:literal, $retriable:literal, $reason:literal, $message:literal, $solution:literal;)*) => {
+        $(pub const $name: ErrorKind = ErrorKind {
+            code: $code, kind: $kind, reason: $reason, message: $message,
+            solution: $solution, retriable: $retriable,
+        };)*
+        /// Every entry, in code order.
+        pub const TABLE: &[ErrorKind] = &[$($name),*];
+    };
+}
+
+table! {
+    PARAM_FORMAT = 100, "input", false, "参数格式错误",
+        "a parameter is empty or malformed (e.g. the phone number)",
+        "检查参数：手机号须为11位中国大陆手机号，必填参数不能为空";
+    CONTENT_TOO_LONG = 101, "input", false, "短信内容超过1000字",
+        "the message is longer than 1000 characters",
+        "缩短短信内容或分多条发送";
+    APP_ID = 105, "auth", false, "appId错误或应用不存在",
+        "wrong appId, or the app does not exist",
+        "核对榛子云控制台中的 appId";
+    APP_BANNED = 106, "auth", false, "应用被禁止",
+        "the app has been disabled by the vendor",
+        "联系榛子云客服";
+    IP = 107, "auth", false, "ip错误",
+        "the caller's IP is not on the app's IP whitelist",
+        "在榛子云控制台把调用方 IP 加入白名单，或关闭 IP 白名单";
+    BALANCE = 108, "account", false, "短信余额不足",
+        "no messages left on the account",
+        "在榛子云控制台充值";
+    DAILY_LIMIT = 109, "limit", false, "今日发送超过限额",
+        "this number reached its daily sending cap",
+        "明天再试，或在控制台调整每日限额";
+    APP_SECRET = 110, "auth", false, "应用秘钥(AppSecret)错误",
+        "wrong appSecret, or it was reset",
+        "核对 appSecret；若已重置，请更新配置";
+    ACCOUNT = 111, "auth", false, "账号不存在",
+        "the account does not exist",
+        "核对账号，或联系榛子云客服";
+    TEMPLATE = 117, "input", false, "templateId错误，或者模板未审核",
+        "unknown template, or the template is not approved yet",
+        "核对 templateId，并确认模板已审核通过";
+    SERVER = 1000, "server", true, "系统位置错误",
+        "the vendor's system failed",
+        "稍后重试；持续出现请联系榛子云客服";
+    CONFIG = 9001, "config", false, "SDK 配置错误",
+        "the SDK is not configured correctly (apiUrl, appId or appSecret)",
+        "检查 init() 的参数：apiUrl 须为 https:// 地址，appId、appSecret 不能为空";
+    NETWORK = 9100, "network", true, "网络错误，请求未完成",
+        "the request failed on the network (connection refused, reset or dropped)",
+        "检查网络与合法域名配置后重试";
+    TIMEOUT = 9101, "timeout", true, "请求超时",
+        "no reply arrived in time",
+        "稍后重试；发送类请求重试前可用 messageId 查询是否已发出";
+    HTTP_STATUS = 9102, "http", true, "服务器返回了异常的 HTTP 状态",
+        "the server answered with an HTTP status other than 200",
+        "稍后重试；持续出现请检查 apiUrl 或中转地址";
+    BAD_REPLY = 9103, "reply", true, "无法识别服务器的回复",
+        "the reply is not the JSON the API returns",
+        "检查 apiUrl 是否指向榛子云接口，或稍后重试";
+    NOT_LOADED = 9104, "load", false, "SDK 未就绪（WebAssembly 未加载或加载失败）",
+        "the WebAssembly module is not loaded, or failed to load",
+        "基础库须 ≥ 2.14.0；确认 zhenzisms_bg.wasm.br 在包内且路径正确，或先 await client.ready()";
+    CLOUD = 9105, "cloud", true, "云函数调用失败",
+        "calling the cloud function failed",
+        "确认云函数已上传部署、环境 ID 正确，并查看云函数日志";
+    COOLDOWN = 9201, "cooldown", true, "发送过于频繁，请稍后再试",
+        "a code was sent to this number too recently",
+        "等待倒计时结束后再发送";
+    CODE_DAILY_CAP = 9202, "limit", false, "今日验证码发送次数已达上限",
+        "this number reached the SDK's daily verification-code cap",
+        "明天再试，或调整 dailyCap 配置";
+    UNKNOWN_SERVER = 9999, "server", false, "未知错误",
+        "the server answered with a code this SDK does not know",
+        "查看 detail 中服务器的原文，或联系榛子云客服";
+}
+
+/// The entry for `code`, or `None` for codes nobody defined.
+pub fn lookup(code: i32) -> Option<ErrorKind> {
+    TABLE.iter().copied().find(|e| e.code == code)
+}
+
+/// An error as it reaches callers: an entry of the table plus what happened this time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    /// The code callers see: the entry's code, or the server's own for codes not in the table.
+    pub code: i32,
+    /// What exactly was wrong, in words a developer understands (never a secret).
+    pub detail: String,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, detail: impl Into<String>) -> Error {
+        Error {
+            kind,
+            code: kind.code,
+            detail: detail.into(),
+        }
+    }
+
+    /// A server reply with a non-zero code; unknown codes keep their number.
+    pub fn from_server(code: i32, server_text: &str) -> Error {
+        let kind = lookup(code)
+            .filter(|k| k.code < 9000)
+            .unwrap_or(UNKNOWN_SERVER);
+        Error {
+            kind,
+            code,
+            detail: server_text.to_string(),
+        }
+    }
+
+    pub fn to_json(&self) -> Json {
+        let mut fields = vec![
+            ("code", Json::Num(self.code as f64)),
+            ("kind", Json::str(self.kind.kind)),
+            ("reason", Json::str(self.kind.reason)),
+            ("message", Json::str(self.kind.message)),
+            ("solution", Json::str(self.kind.solution)),
+            ("retriable", Json::Bool(self.kind.retriable)),
+        ];
+        if !self.detail.is_empty() {
+            fields.push(("detail", Json::str(self.detail.clone())));
+        }
+        Json::obj(fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_vendor_code_is_in_the_table_with_its_vendor_reason() {
+        let vendor = [
+            (100, "参数格式错误"),
+            (101, "短信内容超过1000字"),
+            (105, "appId错误或应用不存在"),
+            (106, "应用被禁止"),
+            (107, "ip错误"),
+            (108, "短信余额不足"),
+            (109, "今日发送超过限额"),
+            (110, "应用秘钥(AppSecret)错误"),
+            (111, "账号不存在"),
+            (117, "templateId错误，或者模板未审核"),
+            (1000, "系统位置错误"),
+        ];
+        for (code, reason) in vendor {
+            let e = lookup(code).unwrap_or_else(|| panic!("{code} missing"));
+            assert_eq!(e.reason, reason);
+        }
+    }
+
+    #[test]
+    fn codes_are_unique_and_sdk_codes_stay_out_of_the_vendor_range() {
+        for (i, a) in TABLE.iter().enumerate() {
+            for b in &TABLE[i + 1..] {
+                assert_ne!(a.code, b.code);
+            }
+            assert!(!a.reason.is_empty() && !a.message.is_empty() && !a.solution.is_empty());
+            let vendor = a.code <= 1000;
+            let sdk_only = matches!(
+                a.kind,
+                "config" | "network" | "timeout" | "http" | "reply" | "load" | "cloud" | "cooldown"
+            );
+            assert!(
+                !(vendor && sdk_only),
+                "{} is SDK-side but in vendor range",
+                a.code
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_server_codes_keep_their_number() {
+        let e = Error::from_server(123, "新错误");
+        assert_eq!(e.code, 123);
+        assert_eq!(e.kind.kind, "server");
+        let j = e.to_json();
+        assert_eq!(j.get("code"), Some(&Json::Num(123.0)));
+        assert_eq!(j.str_field("detail"), Some("新错误"));
+        // A server must not be able to impersonate an SDK-side error.
+        assert_eq!(Error::from_server(9100, "x").kind, UNKNOWN_SERVER);
+    }
+}

@@ -1,0 +1,309 @@
+//! Builds the HTTP request for a call: validated fields, form body, URL for the route.
+
+use crate::endpoints::{Op, Route, DEFAULT_API_URL, DEFAULT_RELAY_URL};
+use crate::errors::{Error, CONFIG};
+use crate::form;
+use crate::json::Json;
+use crate::validate;
+
+pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded;charset=UTF-8";
+
+/// Who is calling and through which route. `Debug` is written by hand so the secret cannot
+/// reach a log by accident.
+#[derive(Clone, PartialEq)]
+pub struct Config {
+    pub route: Route,
+    pub api_url: String,
+    pub relay_url: String,
+    pub app_id: String,
+    pub app_secret: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("route", &self.route)
+            .field("api_url", &self.api_url)
+            .field("relay_url", &self.relay_url)
+            .field("app_id", &self.app_id)
+            .field("app_secret", &"***")
+            .finish()
+    }
+}
+
+impl Config {
+    /// `{route?: 'direct'|'relay', apiUrl?, relayUrl?, appId, appSecret}`.
+    pub fn from_json(v: &Json) -> Result<Config, Error> {
+        let route = Route::from_name(v.str_field("route").unwrap_or("direct"))
+            .ok_or_else(|| Error::new(CONFIG, "route must be 'direct' or 'relay'"))?;
+        let or_default = |key, default| match v.str_field(key) {
+            Some(s) if !s.trim().is_empty() => s,
+            _ => default,
+        };
+        Ok(Config {
+            route,
+            api_url: validate::base_url(or_default("apiUrl", DEFAULT_API_URL), "apiUrl")?,
+            relay_url: validate::base_url(or_default("relayUrl", DEFAULT_RELAY_URL), "relayUrl")?,
+            app_id: validate::credential(v.str_field("appId").unwrap_or(""), "appId")?,
+            app_secret: validate::credential(v.str_field("appSecret").unwrap_or(""), "appSecret")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub url: String,
+    pub method: &'static str,
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+impl Request {
+    /// `{url, method, header: {'Content-Type': …}, body}`, the shape `wx.request` takes.
+    pub fn to_json(&self) -> Json {
+        Json::obj(vec![
+            ("url", Json::str(self.url.clone())),
+            ("method", Json::str(self.method)),
+            (
+                "header",
+                Json::obj(vec![("Content-Type", Json::str(self.content_type))]),
+            ),
+            ("body", Json::str(self.body.clone())),
+        ])
+    }
+}
+
+/// A string parameter; null and absence are the same as `''`, numbers are accepted for
+/// the fields users often hold as numbers (number, messageId, templateId).
+fn param(params: &Json, key: &str) -> String {
+    match params.get(key) {
+        Some(Json::Str(s)) => s.clone(),
+        Some(n @ Json::Num(_)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// Validates `params` for `op` and builds the request. Nothing is sent: the host does that.
+pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
+    // Fields besides the credentials, in the vendor SDKs' order; '' stands for absent.
+    let fields: Vec<(&str, String)> = match op {
+        Op::Send => vec![
+            (
+                "message",
+                validate::message(&param(params, "message"))?.to_string(),
+            ),
+            ("number", validate::number(&param(params, "number"))?),
+            (
+                "messageId",
+                validate::message_id(&param(params, "messageId"))?,
+            ),
+            ("clientIp", validate::client_ip(&param(params, "clientIp"))?),
+        ],
+        Op::SendTemplate => vec![
+            (
+                "templateId",
+                validate::template_id(&param(params, "templateId"))?,
+            ),
+            (
+                "templateParams",
+                validate::template_params(params.get("templateParams"))?,
+            ),
+            ("number", validate::number(&param(params, "number"))?),
+            (
+                "messageId",
+                validate::message_id(&param(params, "messageId"))?,
+            ),
+            ("clientIp", validate::client_ip(&param(params, "clientIp"))?),
+        ],
+        Op::Balance => vec![],
+        Op::FindSmsByMessageId => {
+            let id = validate::message_id(&param(params, "messageId"))?;
+            if id.is_empty() {
+                return Err(Error::new(
+                    crate::errors::PARAM_FORMAT,
+                    "messageId is empty",
+                ));
+            }
+            vec![("messageId", id)]
+        }
+    };
+    let mut pairs: Vec<(&str, &str)> =
+        vec![("appId", &config.app_id), ("appSecret", &config.app_secret)];
+    let base = match config.route {
+        Route::Direct => &config.api_url,
+        Route::Relay => {
+            pairs.push(("apiUrl", &config.api_url));
+            &config.relay_url
+        }
+    };
+    pairs.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+    Ok(Request {
+        url: format!("{base}{}", op.path(config.route)),
+        method: "POST",
+        content_type: CONTENT_TYPE,
+        body: form::encode(&pairs),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse;
+
+    fn config(route: &str) -> Config {
+        Config::from_json(
+            &parse(&format!(
+                r#"{{"route":"{route}","apiUrl":"https://sms_developer.zhenzikj.com","appId":"10001","appSecret":"s&cret"}}"#
+            ))
+            .unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn req(op: Op, route: &str, params: &str) -> Request {
+        build(op, &config(route), &parse(params).unwrap()).unwrap()
+    }
+
+    const SEND: &str = r#"{"number":"15811112222","message":"您的验证码为2323"}"#;
+    const MSG: &str = "%E6%82%A8%E7%9A%84%E9%AA%8C%E8%AF%81%E7%A0%81%E4%B8%BA2323";
+    const API: &str = "https%3A%2F%2Fsms_developer.zhenzikj.com";
+
+    #[test]
+    fn send_v1_on_both_routes() {
+        let r = req(Op::Send, "direct", SEND);
+        assert_eq!(r.url, "https://sms_developer.zhenzikj.com/sms/send.do");
+        assert_eq!(r.method, "POST");
+        assert_eq!(
+            r.content_type,
+            "application/x-www-form-urlencoded;charset=UTF-8"
+        );
+        assert_eq!(
+            r.body,
+            format!("appId=10001&appSecret=s%26cret&message={MSG}&number=15811112222&messageId=&clientIp=")
+        );
+        let r = req(Op::Send, "relay", SEND);
+        assert_eq!(r.url, "https://smsdeveloper.zhenzikj.com/sms/send.html");
+        assert_eq!(
+            r.body,
+            format!("appId=10001&appSecret=s%26cret&apiUrl={API}&message={MSG}&number=15811112222&messageId=&clientIp=")
+        );
+    }
+
+    #[test]
+    fn send_v2_on_both_routes() {
+        let p = r#"{"number":"15811112222","templateId":"1001","templateParams":["2323","5"],"messageId":"m-1","clientIp":"1.2.3.4"}"#;
+        let tail = "templateId=1001&templateParams=%5B%222323%22%2C%225%22%5D&number=15811112222&messageId=m-1&clientIp=1.2.3.4";
+        let r = req(Op::SendTemplate, "direct", p);
+        assert_eq!(r.url, "https://sms_developer.zhenzikj.com/sms/v2/send.do");
+        assert_eq!(r.body, format!("appId=10001&appSecret=s%26cret&{tail}"));
+        let r = req(Op::SendTemplate, "relay", p);
+        assert_eq!(r.url, "https://smsdeveloper.zhenzikj.com/sms/v2/send.html");
+        assert_eq!(
+            r.body,
+            format!("appId=10001&appSecret=s%26cret&apiUrl={API}&{tail}")
+        );
+    }
+
+    #[test]
+    fn balance_and_find_on_both_routes() {
+        let r = req(Op::Balance, "direct", "{}");
+        assert_eq!(
+            r.url,
+            "https://sms_developer.zhenzikj.com/account/balance.do"
+        );
+        assert_eq!(r.body, "appId=10001&appSecret=s%26cret");
+        let r = req(Op::Balance, "relay", "{}");
+        assert_eq!(r.url, "https://smsdeveloper.zhenzikj.com/sms/balance.html");
+        assert_eq!(
+            r.body,
+            format!("appId=10001&appSecret=s%26cret&apiUrl={API}")
+        );
+        let r = req(Op::FindSmsByMessageId, "direct", r#"{"messageId":"m-1"}"#);
+        assert_eq!(
+            r.url,
+            "https://sms_developer.zhenzikj.com/smslog/findSmsByMessageId.do"
+        );
+        assert_eq!(r.body, "appId=10001&appSecret=s%26cret&messageId=m-1");
+        let r = req(Op::FindSmsByMessageId, "relay", r#"{"messageId":"m-1"}"#);
+        assert_eq!(
+            r.url,
+            "https://smsdeveloper.zhenzikj.com/sms/findSmsByMessageId.html"
+        );
+        assert_eq!(
+            r.body,
+            format!("appId=10001&appSecret=s%26cret&apiUrl={API}&messageId=m-1")
+        );
+    }
+
+    #[test]
+    fn relay_url_is_configurable_and_numbers_may_be_numbers() {
+        let c = Config::from_json(
+            &parse(r#"{"route":"relay","relayUrl":"http://127.0.0.1:9/","appId":10001,"appSecret":"x"}"#)
+                .unwrap(),
+        );
+        // appId given as a number is not a string: refused as config.
+        assert_eq!(c.unwrap_err().code, 9001);
+        let c = Config::from_json(
+            &parse(
+                r#"{"route":"relay","relayUrl":"http://127.0.0.1:9/","appId":"1","appSecret":"x"}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let r = build(
+            Op::Send,
+            &c,
+            &parse(r#"{"number":15811112222,"message":"hi there"}"#).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(r.url, "http://127.0.0.1:9/sms/send.html");
+        assert!(r.body.contains("&number=15811112222&"));
+        assert!(r.body.contains("&message=hi+there&"));
+    }
+
+    #[test]
+    fn bad_input_is_refused_before_anything_is_built() {
+        let c = config("direct");
+        let refuse = |op, p: &str| build(op, &c, &parse(p).unwrap()).unwrap_err().code;
+        assert_eq!(refuse(Op::Send, r#"{"number":"123","message":"x"}"#), 100);
+        assert_eq!(refuse(Op::Send, r#"{"number":"15811112222"}"#), 100);
+        let long = format!(
+            r#"{{"number":"15811112222","message":"{}"}}"#,
+            "字".repeat(1001)
+        );
+        assert_eq!(refuse(Op::Send, &long), 101);
+        assert_eq!(refuse(Op::SendTemplate, r#"{"number":"15811112222"}"#), 100);
+        assert_eq!(
+            refuse(
+                Op::SendTemplate,
+                r#"{"number":"15811112222","templateId":"1","templateParams":"x"}"#
+            ),
+            100
+        );
+        assert_eq!(refuse(Op::FindSmsByMessageId, "{}"), 100);
+        assert_eq!(
+            refuse(
+                Op::Send,
+                r#"{"number":"15811112222","message":"x","messageId":"a b"}"#
+            ),
+            100
+        );
+    }
+
+    #[test]
+    fn config_errors_and_debug_hide_the_secret() {
+        for bad in [
+            r#"{"appId":"1"}"#,
+            r#"{"appSecret":"x"}"#,
+            r#"{"appId":"1","appSecret":"x","apiUrl":"http://sms.zhenzikj.com"}"#,
+            r#"{"appId":"1","appSecret":"x","route":"carrier-pigeon"}"#,
+        ] {
+            assert_eq!(
+                Config::from_json(&parse(bad).unwrap()).unwrap_err().code,
+                9001
+            );
+        }
+        let shown = format!("{:?}", config("direct"));
+        assert!(!shown.contains("s&cret") && shown.contains("***"));
+    }
+}

@@ -1,0 +1,299 @@
+//! Input checks made before a request is spent. Each returns the cleaned value or a typed
+//! error whose `detail` says which rule failed (never echoing a secret).
+
+use crate::errors::{Error, CONFIG, CONTENT_TOO_LONG, PARAM_FORMAT};
+use crate::json::Json;
+
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+const MAX_ID_LEN: usize = 64;
+
+/// A mainland mobile number: 11 digits, `1[3-9]…`. Surrounding white space and a `+86`
+/// prefix are accepted and removed; anything else is refused with 100.
+pub fn number(raw: &str) -> Result<String, Error> {
+    let trimmed = raw.trim();
+    let digits = trimmed.strip_prefix("+86").unwrap_or(trimmed).trim_start();
+    let b = digits.as_bytes();
+    let ok = b.len() == 11
+        && b.iter().all(u8::is_ascii_digit)
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1]);
+    if ok {
+        Ok(digits.to_string())
+    } else if trimmed.is_empty() {
+        Err(Error::new(PARAM_FORMAT, "number is empty"))
+    } else {
+        Err(Error::new(
+            PARAM_FORMAT,
+            "number must be an 11-digit mainland mobile number starting with 13-19",
+        ))
+    }
+}
+
+/// 1..=1000 characters (Unicode scalar values, as the vendor counts 字, not bytes).
+pub fn message(raw: &str) -> Result<&str, Error> {
+    if raw.trim().is_empty() {
+        return Err(Error::new(PARAM_FORMAT, "message is empty"));
+    }
+    let chars = raw.chars().count();
+    if chars > MAX_MESSAGE_CHARS {
+        return Err(Error::new(
+            CONTENT_TOO_LONG,
+            format!("message has {chars} characters; at most {MAX_MESSAGE_CHARS}"),
+        ));
+    }
+    Ok(raw)
+}
+
+fn id_like(raw: &str, what: &str) -> Result<String, Error> {
+    let value = raw.trim();
+    let ok = value.len() <= MAX_ID_LEN
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(Error::new(
+            PARAM_FORMAT,
+            format!("{what} may hold at most {MAX_ID_LEN} of A-Z a-z 0-9 - _ . :"),
+        ))
+    }
+}
+
+/// Optional (`''` = absent); when given, at most 64 characters of `A-Za-z0-9-_.:`.
+pub fn message_id(raw: &str) -> Result<String, Error> {
+    id_like(raw, "messageId")
+}
+
+/// Required, same alphabet as messageId.
+pub fn template_id(raw: &str) -> Result<String, Error> {
+    let value = id_like(raw, "templateId")?;
+    if value.is_empty() {
+        return Err(Error::new(PARAM_FORMAT, "templateId is empty"));
+    }
+    Ok(value)
+}
+
+/// Optional; when given, an IPv4 or IPv6 literal (the end user's address, for the vendor's
+/// per-IP cap).
+pub fn client_ip(raw: &str) -> Result<String, Error> {
+    let value = raw.trim();
+    let ipv4 = value.split('.').count() == 4
+        && value
+            .split('.')
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.parse::<u8>().is_ok());
+    let ipv6 = value.contains(':')
+        && value.len() <= 45
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    if value.is_empty() || ipv4 || ipv6 {
+        Ok(value.to_string())
+    } else {
+        Err(Error::new(
+            PARAM_FORMAT,
+            "clientIp must be an IPv4 or IPv6 address",
+        ))
+    }
+}
+
+/// `templateParams`: absent, null or an array whose items are strings or finite numbers
+/// (numbers are written as JavaScript prints them: `5`, `2.5`), serialised as the JSON array
+/// string the server parses. Booleans, null items and objects are refused.
+pub fn template_params(value: Option<&Json>) -> Result<String, Error> {
+    let items = match value {
+        None | Some(Json::Null) => return Ok(String::new()),
+        Some(Json::Arr(items)) => items,
+        Some(_) => {
+            return Err(Error::new(
+                PARAM_FORMAT,
+                "templateParams must be an array of strings",
+            ))
+        }
+    };
+    let mut strings = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Json::Str(s) => strings.push(Json::Str(s.clone())),
+            Json::Num(n) if n.is_finite() => strings.push(Json::Str(Json::Num(*n).to_string())),
+            _ => {
+                return Err(Error::new(
+                    PARAM_FORMAT,
+                    "templateParams items must be strings (or numbers)",
+                ))
+            }
+        }
+    }
+    Ok(Json::Arr(strings).to_string())
+}
+
+/// `https://host[:port][/path]`, trailing slashes removed. Plain `http://` is allowed only for
+/// loopback hosts (tests, the local sandbox), so credentials never cross a network in clear.
+pub fn base_url(raw: &str, what: &str) -> Result<String, Error> {
+    let value = raw.trim().trim_end_matches('/');
+    let bad = || Error::new(CONFIG, format!("{what} must be an https:// URL"));
+    let (scheme, rest) = value.split_once("://").ok_or_else(bad)?;
+    let host_port = rest.split('/').next().unwrap_or("");
+    let host = if host_port.starts_with('[') {
+        host_port.split(']').next().map(|h| &h[1..]).unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    let clean = !host.is_empty()
+        && !value.contains(['?', '#', ' ', '@'])
+        && value.bytes().all(|b| b.is_ascii_graphic());
+    let loopback = host == "localhost" || host == "::1" || host.starts_with("127.");
+    match scheme {
+        "https" if clean => Ok(value.to_string()),
+        "http" if clean && loopback => Ok(value.to_string()),
+        "http" if clean => Err(Error::new(
+            CONFIG,
+            format!("{what} must use https:// (plain http only for loopback)"),
+        )),
+        _ => Err(bad()),
+    }
+}
+
+/// appId / appSecret: present and without surrounding white space (a pasted newline is the
+/// usual cause of 110). The secret's value never appears in the error.
+pub fn credential(raw: &str, what: &str) -> Result<String, Error> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(Error::new(CONFIG, format!("{what} is empty")));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::new(
+            CONFIG,
+            format!("{what} contains control characters"),
+        ));
+    }
+    Ok(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of<T: std::fmt::Debug>(r: Result<T, Error>) -> i32 {
+        r.unwrap_err().code
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number("15811112222").unwrap(), "15811112222");
+        assert_eq!(number("  15811112222\n").unwrap(), "15811112222");
+        assert_eq!(number("+86 19911112222").unwrap(), "19911112222");
+        assert_eq!(number("+8613011112222").unwrap(), "13011112222");
+        for bad in [
+            "",
+            "   ",
+            "1581111222",   // 10 digits
+            "158111122223", // 12 digits
+            "1581111222a",
+            "25811112222",
+            "12811112222",
+            "1581111 2222",
+            "１５８１１１１２２２２", // full-width digits
+            "+1 15811112222",
+            "015811112222",
+        ] {
+            assert_eq!(code_of(number(bad)), 100, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn message_length_counts_characters_not_bytes() {
+        let at_limit = "验".repeat(1000);
+        assert!(message(&at_limit).is_ok());
+        assert_eq!(code_of(message(&"验".repeat(1001))), 101);
+        assert!(message(&"😀".repeat(1000)).is_ok());
+        assert_eq!(code_of(message(&"😀".repeat(1001))), 101);
+        assert_eq!(code_of(message(&"a".repeat(1001))), 101);
+        assert_eq!(code_of(message("")), 100);
+        assert_eq!(code_of(message(" \n ")), 100);
+        assert_eq!(message("a").unwrap(), "a");
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(message_id("").unwrap(), "");
+        assert_eq!(message_id(" order-1:a_b.c ").unwrap(), "order-1:a_b.c");
+        assert!(message_id(&"a".repeat(64)).is_ok());
+        assert_eq!(code_of(message_id(&"a".repeat(65))), 100);
+        assert_eq!(code_of(message_id("a b")), 100);
+        assert_eq!(code_of(message_id("订单1")), 100);
+        assert_eq!(code_of(template_id("")), 100);
+        assert_eq!(template_id("1001").unwrap(), "1001");
+    }
+
+    #[test]
+    fn client_ips() {
+        for ok in [
+            "",
+            "1.2.3.4",
+            "255.255.255.255",
+            "::1",
+            "2001:db8::8a2e:370:7334",
+        ] {
+            assert!(client_ip(ok).is_ok(), "{ok}");
+        }
+        for bad in ["1.2.3", "256.1.1.1", "a.b.c.d", "1.2.3.4; rm", "localhost"] {
+            assert_eq!(code_of(client_ip(bad)), 100, "{bad}");
+        }
+    }
+
+    #[test]
+    fn template_params_become_a_json_array_string() {
+        let parse = |s: &str| crate::json::parse(s).unwrap();
+        assert_eq!(template_params(None).unwrap(), "");
+        assert_eq!(template_params(Some(&Json::Null)).unwrap(), "");
+        assert_eq!(
+            template_params(Some(&parse(r#"["2323", 5, 2.5, "引号\"", ""]"#))).unwrap(),
+            r#"["2323","5","2.5","引号\"",""]"#
+        );
+        for bad in [
+            r#""2323""#,
+            r#"[true]"#,
+            r#"[null]"#,
+            r#"[["a"]]"#,
+            r#"{"1":"a"}"#,
+        ] {
+            assert_eq!(code_of(template_params(Some(&parse(bad)))), 100, "{bad}");
+        }
+    }
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            base_url(" https://sms_developer.zhenzikj.com/ ", "apiUrl").unwrap(),
+            "https://sms_developer.zhenzikj.com"
+        );
+        assert_eq!(
+            base_url("http://127.0.0.1:8787", "apiUrl").unwrap(),
+            "http://127.0.0.1:8787"
+        );
+        assert!(base_url("http://localhost:1", "x").is_ok());
+        assert!(base_url("http://[::1]:1", "x").is_ok());
+        for bad in [
+            "",
+            "sms.zhenzikj.com",
+            "http://sms.zhenzikj.com",
+            "ftp://sms.zhenzikj.com",
+            "https://",
+            "https://a b",
+            "https://evil@sms.zhenzikj.com",
+            "https://sms.zhenzikj.com?x=1",
+        ] {
+            assert_eq!(code_of(base_url(bad, "apiUrl")), 9001, "{bad}");
+        }
+    }
+
+    #[test]
+    fn credentials_never_echo_their_value() {
+        assert_eq!(credential(" 10001\n", "appId").unwrap(), "10001");
+        let e = credential("s3cr\u{7}et", "appSecret").unwrap_err();
+        assert_eq!(e.code, 9001);
+        assert!(!e.detail.contains("s3cr"));
+        assert_eq!(code_of(credential("  ", "appSecret")), 9001);
+    }
+}

@@ -1,0 +1,37 @@
+//! The `#[wasm_bindgen]` layer: one export per function of `api`, nothing else. Only strings,
+//! byte slices and small numbers cross, so the glue needs no JS object heap, no externref
+//! table and no BigInt (MINIPROGRAM-RUNTIME.md).
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use crate::api;
+
+#[wasm_bindgen(js_name = buildRequest)]
+pub fn build_request(op: &str, config: &str, params: &str) -> String {
+    api::build_request(op, config, params)
+}
+
+#[wasm_bindgen(js_name = parseReply)]
+pub fn parse_reply(op: &str, status: u16, body: &str) -> String {
+    api::parse_reply(op, status, body)
+}
+
+#[wasm_bindgen(js_name = errorInfo)]
+pub fn error_info(code: i32, detail: &str) -> String {
+    api::error_info(code, detail)
+}
+
+#[wasm_bindgen(js_name = errorTable)]
+pub fn error_table() -> String {
+    api::error_table()
+}
+
+#[wasm_bindgen(js_name = codeIssue)]
+pub fn code_issue(input: &str, entropy: &[u8]) -> String {
+    api::code_issue(input, entropy)
+}
+
+#[wasm_bindgen(js_name = codeVerify)]
+pub fn code_verify(input: &str) -> String {
+    api::code_verify(input)
+}
