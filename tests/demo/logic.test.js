@@ -144,9 +144,18 @@ describe('reading a callback result', () => {
     assert.equal(login.describeResponse({ data: '<html>502</html>' }, errorInfo).ok, false);
   });
 
+  test("the server's own text is kept when the table only has a generic reason", () => {
+    const generic = () => ({ code: 9999, kind: 'server', reason: '未知错误', solution: '联系客服', retriable: false });
+    const out = login.describeResponse({ data: { code: 4321, data: '新的服务器错误' } }, generic);
+    assert.ok(out.error.detail.includes('新的服务器错误'));
+    assert.equal(out.error.solution, '联系客服');
+    const same = login.describeResponse({ data: { code: 108, data: '原因108' } }, errorInfo);
+    assert.equal(same.error.detail, '', 'not repeated when it equals the reason');
+  });
+
   test('an errorInfo that throws or knows nothing still yields the reply text and code', () => {
     const out = login.describeResponse({ data: { code: 4242, data: '奇怪的错误' } }, () => { throw new Error('x'); });
-    assert.ok(out.error.title.includes('奇怪的错误'));
+    assert.ok(out.error.title.includes('奇怪的错误') || out.error.detail.includes('奇怪的错误'));
     assert.ok(out.error.title.includes('4242'));
     const out2 = login.describeResponse({ data: { code: 4242, data: '奇怪的错误' } }, () => null);
     assert.deepEqual(out2, out);

@@ -58,6 +58,9 @@ function errorDisplay(info, fallback) {
     code,
     kind: (known && info.kind) || '',
     title: code == null ? reason : `${reason}（错误码 ${code}）`,
+    // The reply's own text, when it says more than the table's reason (e.g. a code the SDK
+    // does not know, for which errorInfo only has a generic reason).
+    detail: fallback && fallback !== reason ? String(fallback) : '',
     solution: (known && info.solution) || '',
     retry: known && info.retriable ? '可以稍后重试' : '',
   };
