@@ -30,6 +30,16 @@ describe('phone number as the user types', () => {
     }
   });
 
+  test('the second digit must be 3-9 (the SDK refuses others with 100 before sending)', () => {
+    for (const d of '0123456789') {
+      const s = login.checkPhone(`1${d}871770252`);
+      assert.equal(s.valid, d >= '3', `1${d}…`);
+      if (d < '3') assert.match(s.hint, /3/);
+    }
+    assert.equal(login.checkPhone('12').valid, false);
+    assert.notEqual(login.checkPhone('12').hint, login.checkPhone('13').hint, 'said as soon as it is typed');
+  });
+
   test('a number not starting with 1 is refused with its own hint', () => {
     const s = login.checkPhone('25871770252');
     assert.equal(s.valid, false);
@@ -249,6 +259,10 @@ describe('tools page logic', () => {
     assert.deepEqual(tools.checkMessageId('  abc '), { value: 'abc', valid: true });
     assert.equal(tools.checkMessageId('').valid, false);
     assert.equal(tools.checkMessageId('a b').valid, false);
+    assert.equal(tools.checkMessageId('order-1_2.3:4').valid, true);
+    assert.equal(tools.checkMessageId('订单1').valid, false);
+    assert.equal(tools.checkMessageId('x'.repeat(64)).valid, true);
+    assert.equal(tools.checkMessageId('x'.repeat(65)).valid, false);
   });
 
   test('a found record lists its fields; {} is "not found"', () => {

@@ -5,12 +5,16 @@ const PHONE_LENGTH = 11;
 
 /**
  * Phone number as the user types. Keeps digits only (pasted "158 7177-0252" works) and at most
- * 11 of them; `valid` once it is 11 digits starting with 1; `hint` says what is missing.
+ * 11 of them; `valid` once it is a mainland mobile number — 11 digits, 1 then 3–9, the rule the
+ * SDK checks before spending a request (it would answer 100 otherwise); `hint` says what is wrong.
  */
 function checkPhone(input) {
   const value = String(input == null ? '' : input).replace(/\D/g, '').slice(0, PHONE_LENGTH);
   if (value === '') return { value, valid: false, hint: '' };
   if (value[0] !== '1') return { value, valid: false, hint: '手机号应以 1 开头' };
+  if (value.length > 1 && (value[1] < '3' || value[1] > '9')) {
+    return { value, valid: false, hint: '手机号第二位应为 3–9' };
+  }
   if (value.length < PHONE_LENGTH) {
     return { value, valid: false, hint: `还差 ${PHONE_LENGTH - value.length} 位` };
   }
