@@ -827,7 +827,7 @@ async function main() {
 
 if (require.main === module) {
   main().catch((e) => {
-    process.stderr.write(`zhenzi-sandbox: ${e.stack || e.message}\n`);
+    process.stderr.write(`zhenzi-sandbox: ${e instanceof FixtureError ? e.message : e.stack || e.message}\n`);
     process.exit(1);
   });
 }
