@@ -189,6 +189,38 @@ describe('encodings and HTTP versions', () => {
   });
 });
 
+describe('garbage input', () => {
+  // Small seeded PRNG so a failure is reproducible.
+  function mulberry32(seed) {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const PIECES = ['%', '%2', '%zz', '%E4%BD%A0', '%FF', '+', '&', '=', '==', 'appId', 'appSecret', '10001',
+    'sandbox-secret-10001', 'number', '13800138000', 'message', 'templateId', '1001', 'templateParams',
+    '%5B%22', 'apiUrl', '__proto__', 'constructor', '你', '😀', '\u0000', '[', '"', 'messageId'];
+
+  it('300 random bodies: always a JSON answer (200 or 400), never a crash or 500', async () => {
+    await withSandbox({}, async (sb) => {
+      const rand = mulberry32(20240601);
+      const paths = Object.keys(require('./server.js').VENDOR_ROUTES);
+      for (let i = 0; i < 300; i++) {
+        let body = '';
+        const n = 1 + Math.floor(rand() * 12);
+        for (let k = 0; k < n; k++) body += PIECES[Math.floor(rand() * PIECES.length)];
+        const bytes = rand() < 0.1 ? Buffer.concat([Buffer.from(body), Buffer.from([0x80 + Math.floor(rand() * 0x7f)])]) : body;
+        const r = await request(sb.url, paths[i % paths.length], { method: 'POST', body: bytes, headers: { 'Content-Type': FORM } });
+        assert.ok(r.status === 200 || r.status === 400, `status ${r.status} for ${JSON.stringify(body)}`);
+        assert.ok(r.json && Number.isInteger(r.json.code), `non-JSON answer for ${JSON.stringify(body)}`);
+      }
+      assert.equal(sb.requests.length, 300);
+    });
+  });
+});
+
 describe('flood', () => {
   it('1000 sends over 16 keep-alive connections, all answered, balance -1000 exactly', async () => {
     const fixture = { apps: [{ appId: 'flood', appSecret: 's', appName: 'flood', balance: 1000000 }] };
