@@ -88,8 +88,18 @@ function createContext(sim) {
       const text = JSON.stringify(value);
       return text === undefined ? undefined : intr.JSON.parse(text);
     },
-    /** Wrap a host function as a context function. */
-    fn: (hostFn, name) => wrapFactory(hostFn, name || hostFn.name || ''),
+    /**
+     * Wrap a host function as a context function. Errors the host code
+     * throws are re-made as context errors, so no host object (and through
+     * its constructor, no host Function) leaks into the mini-program.
+     */
+    fn: (hostFn, name) => wrapFactory(function wrapped(...args) {
+      try {
+        return hostFn.apply(this, args);
+      } catch (e) {
+        throw realm.contextError(e);
+      }
+    }, name || hostFn.name || ''),
     /** Copy host bytes into a new ArrayBuffer of the context realm. */
     arrayBuffer: (bytes) => {
       const ab = new intr.ArrayBuffer(bytes.byteLength);
@@ -117,6 +127,15 @@ function createContext(sim) {
     const o = new intr.Object();
     for (const k of Object.keys(v)) o[k] = toContext(v[k]);
     return o;
+  };
+  const ctxErrors = run('({ Error: Error, TypeError: TypeError, RangeError: RangeError, SyntaxError: SyntaxError, ReferenceError: ReferenceError, EvalError: EvalError, URIError: URIError })');
+  realm.contextError = (e) => {
+    if (!(e instanceof Error)) return e; // already a context value (or not an error)
+    const C = Object.prototype.hasOwnProperty.call(ctxErrors, e.name) ? ctxErrors[e.name] : ctxErrors.Error;
+    const ce = new C(e.message);
+    ce.stack = e.stack;
+    for (const k of Object.keys(e)) ce[k] = realm.toContext(e[k]);
+    return ce;
   };
   realm.error = (Ctor, message, props) => {
     const e = new Ctor(message);

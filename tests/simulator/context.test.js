@@ -149,3 +149,16 @@ test('oldIosPromise mode: the polyfill behaves like a Promise', withMp({ mode: {
     executor: 'in executor', thenable: 'thenable', isPolyfill: '[object Promise]',
   });
 }));
+
+test('errors thrown by host-side APIs arrive as errors of the context realm', withMp({}, (mp) => {
+  const r = mp.run(`
+    var cyclic = {}; cyclic.self = cyclic;
+    var caught;
+    try { wx.setStorageSync('c', cyclic); } catch (e) { caught = e; }
+    [caught instanceof TypeError, caught instanceof Error, typeof caught.message];
+  `);
+  assert.deepStrictEqual([...r], [true, true, 'string']);
+  // ...so their constructor chain leads to the context's Function, which cannot build code.
+  assert.throws(() => mp.run(`try { wx.setStorageSync('c', (function () { var o = {}; o.o = o; return o; })()); }
+    catch (e) { e.constructor.constructor('return process')(); }`), (e) => e.name === 'EvalError');
+}));
