@@ -118,7 +118,7 @@ pub fn code_verify(input: &str) -> String {
         Err(e) => return err(&e),
     };
     let text = |k| match v.get(k) {
-        Some(Json::Num(n)) => Json::Num(*n).to_string(),
+        Some(Json::Num(text)) => text.clone(),
         Some(Json::Str(s)) => s.clone(),
         _ => String::new(),
     };
@@ -161,10 +161,10 @@ mod tests {
             Some("application/x-www-form-urlencoded;charset=UTF-8")
         );
         let r = parsed(parse_reply("balance", 200, r#"{"code":0,"data":537}"#));
-        assert_eq!(r.get("ok"), Some(&Json::Num(537.0)));
+        assert_eq!(r.get("ok"), Some(&Json::num(537.0)));
         assert_eq!(
             r.get("vendor").unwrap().get("data"),
-            Some(&Json::Num(537.0))
+            Some(&Json::num(537.0))
         );
     }
 
@@ -177,7 +177,7 @@ mod tests {
         );
         assert!(!r.contains("TOPSECRET"));
         let r = parsed(r);
-        assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::Num(100.0)));
+        assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(100.0)));
         assert_eq!(
             r.get("vendor").unwrap().str_field("data"),
             Some("参数格式错误")
@@ -195,7 +195,7 @@ mod tests {
             assert!(!r.contains("TOPSECRET"));
             assert_eq!(
                 parsed(r).get("err").unwrap().get("code"),
-                Some(&Json::Num(9001.0))
+                Some(&Json::num(9001.0))
             );
         }
         assert!(parsed(parse_reply("fly", 200, "{}")).get("err").is_some());
@@ -212,7 +212,7 @@ mod tests {
         let unknown = parsed(error_info(4242, ""));
         assert_eq!(
             unknown.get("err").unwrap().get("code"),
-            Some(&Json::Num(4242.0))
+            Some(&Json::num(4242.0))
         );
         match parsed(error_table()) {
             Json::Arr(items) => assert_eq!(items.len(), errors::TABLE.len()),
@@ -251,14 +251,14 @@ mod tests {
             &format!(r#"{{"number":"15811112222","now":2000,"previous":{record}}}"#),
             &entropy,
         ));
-        assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::Num(9201.0)));
+        assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(9201.0)));
         let short = parsed(code_issue(
             r#"{"number":"15811112222","now":1}"#,
             &[1, 2, 3],
         ));
         assert_eq!(
             short.get("err").unwrap().get("code"),
-            Some(&Json::Num(9001.0))
+            Some(&Json::num(9001.0))
         );
     }
 }

@@ -124,12 +124,12 @@ impl Record {
             ("number", Json::str(self.number.clone())),
             ("salt", Json::str(self.salt.clone())),
             ("hash", Json::str(self.hash.clone())),
-            ("expiresAt", Json::Num(self.expires_at)),
-            ("attemptsLeft", Json::Num(self.attempts_left as f64)),
-            ("sentAt", Json::Num(self.sent_at)),
+            ("expiresAt", Json::num(self.expires_at)),
+            ("attemptsLeft", Json::num(self.attempts_left as f64)),
+            ("sentAt", Json::num(self.sent_at)),
             ("used", Json::Bool(self.used)),
-            ("day", Json::Num(self.day)),
-            ("dayCount", Json::Num(self.day_count as f64)),
+            ("day", Json::num(self.day)),
+            ("dayCount", Json::num(self.day_count as f64)),
         ])
     }
 
@@ -215,7 +215,7 @@ pub fn issue(req: Issue, entropy: &[u8]) -> Result<(String, Record), Error> {
         if wait > 0.0 {
             return Err(Error::new(
                 COOLDOWN,
-                format!("retry in {} s", (wait / 1000.0).ceil()),
+                format!("retry in {} s", (wait / 1000.0).ceil() as i64),
             ));
         }
     }

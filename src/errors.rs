@@ -138,7 +138,7 @@ impl Error {
 
     pub fn to_json(&self) -> Json {
         let mut fields = vec![
-            ("code", Json::Num(self.code as f64)),
+            ("code", Json::num(self.code as f64)),
             ("kind", Json::str(self.kind.kind)),
             ("reason", Json::str(self.kind.reason)),
             ("message", Json::str(self.kind.message)),
@@ -203,7 +203,7 @@ mod tests {
         assert_eq!(e.code, 123);
         assert_eq!(e.kind.kind, "server");
         let j = e.to_json();
-        assert_eq!(j.get("code"), Some(&Json::Num(123.0)));
+        assert_eq!(j.get("code"), Some(&Json::num(123.0)));
         assert_eq!(j.str_field("detail"), Some("新错误"));
         // A server must not be able to impersonate an SDK-side error.
         assert_eq!(Error::from_server(9100, "x").kind, UNKNOWN_SERVER);

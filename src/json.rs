@@ -6,7 +6,7 @@
 //! surrogate pairs, a depth limit (a hostile reply must not overflow the wasm stack), and no
 //! panics on any input.
 
-use std::fmt::Write;
+use std::fmt::Write as _;
 
 /// Nesting deeper than this is refused: Zhenzi replies are two levels deep.
 const MAX_DEPTH: usize = 64;
@@ -15,7 +15,9 @@ const MAX_DEPTH: usize = 64;
 pub enum Json {
     Null,
     Bool(bool),
-    Num(f64),
+    /// A number as written: kept as text so it is written back unchanged and the wasm needs
+    /// no float formatting or exact float parsing code (together ~20 KB).
+    Num(String),
     Str(String),
     Arr(Vec<Json>),
     /// Keys keep their order; a repeated key keeps its last value when read with `get`.
@@ -39,8 +41,18 @@ impl Json {
 
     pub fn as_f64(&self) -> Option<f64> {
         match self {
-            Json::Num(n) => Some(*n),
+            Json::Num(text) => number_value(text),
             _ => None,
+        }
+    }
+
+    /// A number made in Rust: always an integer here (codes, counts, milliseconds), so a
+    /// fractional or out-of-range value is rounded rather than formatted.
+    pub fn num(n: f64) -> Json {
+        if n.is_finite() && n.abs() < 9.007_199_254_740_992e15 {
+            Json::Num(format!("{}", n.round() as i64))
+        } else {
+            Json::Null
         }
     }
 
@@ -66,7 +78,7 @@ impl Json {
         match self {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Json::Num(n) => write_number(*n, out),
+            Json::Num(text) => out.push_str(text),
             Json::Str(s) => write_string(s, out),
             Json::Arr(items) => {
                 out.push('[');
@@ -103,14 +115,72 @@ impl std::fmt::Display for Json {
     }
 }
 
-fn write_number(n: f64, out: &mut String) {
-    if !n.is_finite() {
-        out.push_str("null"); // as JSON.stringify does
-    } else if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
-        let _ = write!(out, "{}", n as i64);
-    } else {
-        let _ = write!(out, "{}", n);
+/// The value of a JSON number text (`-12`, `0.5`, `1e3`), or `None` if it is not one.
+/// Integers up to 2^53 are exact; fractions may differ from a correctly rounded parse in the
+/// last bit, which no value of this API depends on.
+pub fn number_value(text: &str) -> Option<f64> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let negative = b.first() == Some(&b'-');
+    if negative {
+        i += 1;
     }
+    let (mut mantissa, mut exp) = (0f64, 0i32);
+    let int_start = i;
+    while let Some(d @ b'0'..=b'9') = b.get(i) {
+        mantissa = mantissa * 10.0 + f64::from(d - b'0');
+        i += 1;
+    }
+    let int_digits = i - int_start;
+    if int_digits == 0 || (int_digits > 1 && b[int_start] == b'0') {
+        return None; // no digits, or a leading zero
+    }
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while let Some(d @ b'0'..=b'9') = b.get(i) {
+            mantissa = mantissa * 10.0 + f64::from(d - b'0');
+            exp -= 1;
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        let sign = match b.get(i) {
+            Some(b'-') => {
+                i += 1;
+                -1
+            }
+            Some(b'+') => {
+                i += 1;
+                1
+            }
+            _ => 1,
+        };
+        let start = i;
+        let mut e = 0i32;
+        while let Some(d @ b'0'..=b'9') = b.get(i) {
+            e = e.saturating_mul(10).saturating_add(i32::from(d - b'0'));
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        exp = exp.saturating_add(sign * e);
+    }
+    if i != b.len() {
+        return None;
+    }
+    let scale = 10f64.powi(exp.unsigned_abs().min(400) as i32);
+    let value = if exp < 0 {
+        mantissa / scale
+    } else {
+        mantissa * scale
+    };
+    Some(if negative { -value } else { value })
 }
 
 pub fn write_string(s: &str, out: &mut String) {
@@ -249,42 +319,14 @@ impl Parser<'_> {
 
     fn number(&mut self) -> Result<Json, ParseError> {
         let start = self.pos;
-        if self.peek() == Some(b'-') {
+        while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.peek() {
             self.pos += 1;
         }
-        match self.peek() {
-            Some(b'0') => self.pos += 1,
-            Some(b'1'..=b'9') => self.digits(),
-            _ => return Err(ParseError("malformed number")),
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(ParseError("malformed number"));
-            }
-            self.digits();
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
-            }
-            if !matches!(self.peek(), Some(b'0'..=b'9')) {
-                return Err(ParseError("malformed number"));
-            }
-            self.digits();
-        }
-        // The slice is ASCII by construction, so both conversions succeed.
-        std::str::from_utf8(&self.bytes[start..self.pos])
-            .ok()
-            .and_then(|s| s.parse::<f64>().ok())
-            .map(Json::Num)
-            .ok_or(ParseError("malformed number"))
-    }
-
-    fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
+        // The run is ASCII by construction; `number_value` checks the grammar.
+        let text = std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or_default();
+        match number_value(text) {
+            Some(_) => Ok(Json::Num(text.to_string())),
+            None => Err(ParseError("malformed number")),
         }
     }
 
@@ -375,14 +417,14 @@ mod tests {
     #[test]
     fn reads_vendor_replies() {
         let v = parse(r#"{"code":0,"data":"发送成功"}"#).unwrap();
-        assert_eq!(v.get("code"), Some(&Json::Num(0.0)));
+        assert_eq!(v.get("code"), Some(&Json::num(0.0)));
         assert_eq!(v.str_field("data"), Some("发送成功"));
         let v = parse(r#" {"code" : 0 , "data" : {"a":[1,-2.5e3,true,false,null]}} "#).unwrap();
         assert_eq!(
             v.get("data").unwrap().get("a"),
             Some(&Json::Arr(vec![
-                Json::Num(1.0),
-                Json::Num(-2500.0),
+                Json::num(1.0),
+                Json::Num("-2.5e3".into()),
                 Json::Bool(true),
                 Json::Bool(false),
                 Json::Null
@@ -444,9 +486,9 @@ mod tests {
     fn writes_what_json_parse_reads() {
         let v = Json::obj(vec![
             ("s", Json::str("引号\" 反斜杠\\ \u{1} 换行\n 😀")),
-            ("n", Json::Num(537.0)),
-            ("f", Json::Num(0.5)),
-            ("nan", Json::Num(f64::NAN)),
+            ("n", Json::num(537.0)),
+            ("f", Json::Num("0.5".into())),
+            ("nan", Json::num(f64::NAN)),
             ("a", Json::Arr(vec![Json::Null, Json::Bool(true)])),
         ]);
         let text = v.to_string();
@@ -459,8 +501,32 @@ mod tests {
     }
 
     #[test]
+    fn number_values() {
+        for (text, value) in [
+            ("0", 0.0),
+            ("-0", -0.0),
+            ("537", 537.0),
+            ("-2.5e3", -2500.0),
+            ("1E+2", 100.0),
+            ("0.5", 0.5),
+            ("9007199254740991", 9_007_199_254_740_991.0),
+            ("1e999", f64::INFINITY),
+        ] {
+            assert_eq!(number_value(text), Some(value), "{text}");
+        }
+        assert!((number_value("0.1").unwrap() - 0.1).abs() < 1e-15);
+        for bad in [
+            "", "-", "01", "1.", ".5", "1e", "1e+", "+1", "1.2.3", "0x10", "1 ",
+        ] {
+            assert_eq!(number_value(bad), None, "{bad}");
+        }
+        assert_eq!(Json::num(1_764_000_000_123.0).to_string(), "1764000000123");
+        assert_eq!(Json::num(2.6).to_string(), "3");
+    }
+
+    #[test]
     fn repeated_keys_keep_the_last() {
         let v = parse(r#"{"code":1,"code":0}"#).unwrap();
-        assert_eq!(v.get("code"), Some(&Json::Num(0.0)));
+        assert_eq!(v.get("code"), Some(&Json::num(0.0)));
     }
 }

@@ -32,7 +32,7 @@ impl Reply {
 /// `{code, data: reason}` for an error the server did not phrase itself.
 pub fn vendor_shape(e: &Error) -> Json {
     Json::obj(vec![
-        ("code", Json::Num(e.code as f64)),
+        ("code", Json::num(e.code as f64)),
         ("data", Json::str(e.kind.reason)),
     ])
 }
@@ -44,8 +44,8 @@ fn bad_reply(why: impl Into<String>) -> Reply {
 /// `code` as an integer: `0`, `108`, `"0"`, `" 108 "` are codes; `0.5`, `"x"`, `true` are not.
 fn read_code(v: &Json) -> Option<i32> {
     let n = match v {
-        Json::Num(n) => *n,
-        Json::Str(s) => s.trim().parse::<f64>().ok()?,
+        Json::Num(text) => json::number_value(text)?,
+        Json::Str(s) => json::number_value(s.trim())?,
         _ => return None,
     };
     (n.fract() == 0.0 && n.abs() <= i32::MAX as f64).then_some(n as i32)
@@ -108,12 +108,12 @@ fn success_value(op: Op, data: Option<&Json>) -> Result<Json, Error> {
         Op::Send | Op::SendTemplate => Ok(Json::Str(text_of(data))),
         Op::Balance => {
             let n = match data {
-                Some(Json::Num(n)) => Some(*n),
-                Some(Json::Str(s)) => s.trim().parse::<f64>().ok(),
+                Some(Json::Num(text)) => json::number_value(text),
+                Some(Json::Str(s)) => json::number_value(s.trim()),
                 _ => None,
             };
             match n {
-                Some(n) if n.fract() == 0.0 && n.abs() < 9e15 => Ok(Json::Num(n)),
+                Some(n) if n.fract() == 0.0 && n.abs() < 9e15 => Ok(Json::num(n)),
                 _ => Err(Error::new(BAD_REPLY, "balance is not an integer")),
             }
         }
@@ -173,11 +173,11 @@ mod tests {
         assert_eq!(ok(Op::Send, r#"{"code":0}"#), Json::str(""));
         assert_eq!(
             ok(Op::Balance, r#"{"code":0,"data":537}"#),
-            Json::Num(537.0)
+            Json::num(537.0)
         );
         assert_eq!(
             ok(Op::Balance, r#"{"code":0,"data":"537"}"#),
-            Json::Num(537.0)
+            Json::num(537.0)
         );
         assert_eq!(
             ok(Op::FindSmsByMessageId, r#"{"code":0,"data":{}}"#),

@@ -115,7 +115,7 @@ pub fn template_params(value: Option<&Json>) -> Result<String, Error> {
     for item in items {
         match item {
             Json::Str(s) => strings.push(Json::Str(s.clone())),
-            Json::Num(n) if n.is_finite() => strings.push(Json::Str(Json::Num(*n).to_string())),
+            Json::Num(text) => strings.push(Json::Str(text.clone())),
             _ => {
                 return Err(Error::new(
                     PARAM_FORMAT,
