@@ -86,6 +86,7 @@ describe('login page', () => {
     }, config, config.mode);
     assert.deepEqual(p.calls, expected);
     assert.equal(textOf(p.comp, '.mode-hint'), login.modeHint(config.mode));
+    assert.equal(p.cloudInits.length, config.mode === 'cloud' ? 1 : 0, 'wx.cloud.init only for cloud mode');
   });
 
   test('typing the number shows the hint and unlocks the code button only when valid', async (t) => {
@@ -179,12 +180,17 @@ describe('login page', () => {
     login.applyMode({ initCloud: (o) => { expected.o = o; } }, config, 'cloud');
     assert.deepEqual(p.calls, [['initCloud', expected.o]]);
     assert.equal(p.app.globalData.mode, 'cloud');
+    assert.equal(p.cloudInits.length, 1, 'wx.cloud.init once, when cloud mode is first chosen');
+    if (config.cloudEnv) assert.equal(p.cloudInits[0].env, config.cloudEnv);
     assert.equal(p.comp.data.modeHint, login.modeHint('cloud'));
 
     p.comp.querySelector('#mode-switch').dispatchEvent('change', { detail: { value: false } });
     await flush();
     assert.equal(p.calls[p.calls.length - 1][0], 'init');
     assert.equal(p.app.globalData.mode, 'direct');
+    p.comp.querySelector('#mode-switch').dispatchEvent('change', { detail: { value: true } });
+    await flush();
+    assert.equal(p.cloudInits.length, 1, 'not initialised twice');
   });
 });
 

@@ -18,7 +18,7 @@ function loadModule(file, env, cache) {
   cache.set(file, mod);
   const source = fs.readFileSync(file, 'utf8');
   const wrapper = vm.runInThisContext(
-    `(function (require, module, exports, Page, Component, getApp, wx) {${source}\n})`,
+    `(function (require, module, exports, App, Page, Component, getApp, wx) {${source}\n})`,
     { filename: file },
   );
   const req = (spec) => {
@@ -28,28 +28,39 @@ function loadModule(file, env, cache) {
     if (target.endsWith('.json')) return JSON.parse(fs.readFileSync(target, 'utf8'));
     return loadModule(target, env, cache);
   };
-  wrapper(req, mod, mod.exports, env.Page, env.Component, env.getApp, env.wx);
+  wrapper(req, mod, mod.exports, env.App, env.Page, env.Component, env.getApp, env.wx);
   return mod.exports;
 }
 
 /**
- * → {comp, page, app, wx, toasts}. `pageRel` like 'pages/login/login'. The page's onLoad/onShow are
+ * → {comp, options, app, wx, toasts, cloudInits}. `pageRel` like 'pages/login/login'. The page's onLoad/onShow are
  * not called: tests call comp.instance.onLoad() when they want to.
  */
 function renderPage(pageRel, { sdk, globalData }) {
   const base = path.join(DEMO, pageRel);
   const json = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8'));
-  const app = { globalData: Object.assign({ mode: 'direct', lastMessageId: '' }, globalData) };
   const toasts = [];
-  const wx = Object.assign(Object.create(global.wx), { showToast: (o) => toasts.push(o) });
+  const cloudInits = [];
+  const wx = Object.assign(Object.create(global.wx), {
+    showToast: (o) => toasts.push(o),
+    cloud: { init: (o) => cloudInits.push(o) },
+  });
+  let app = null;
   let options = null;
-  loadModule(`${base}.js`, {
+  const env = {
     sdk,
     wx,
     getApp: () => app,
+    App: (o) => { app = o; },
     Page: (o) => { options = o; },
     Component: () => { throw new Error('a page file called Component()'); },
-  }, new Map());
+  };
+  const cache = new Map();
+  // The real app.js, so getApp() has its globalData and methods; its onLaunch is not run.
+  loadModule(path.join(DEMO, 'app.js'), Object.assign({}, env, { Page: null }), cache);
+  if (!app) throw new Error('app.js did not call App()');
+  Object.assign(app.globalData, globalData);
+  loadModule(`${base}.js`, env, cache);
   if (!options) throw new Error(`${pageRel}.js did not call Page()`);
 
   const usingComponents = {};
@@ -70,7 +81,7 @@ function renderPage(pageRel, { sdk, globalData }) {
   });
   const comp = simulate.render(id);
   comp.attach(document.createElement('page-wrapper'));
-  return { comp, options, app, wx, toasts, lifecycle: [...PAGE_LIFECYCLE].filter((k) => methods[k]) };
+  return { comp, options, app, wx, toasts, cloudInits, lifecycle: [...PAGE_LIFECYCLE].filter((k) => methods[k]) };
 }
 
 /** Text of the first node matching selector ('' when absent). */

@@ -38,8 +38,10 @@ Page({
   },
 
   useMode(mode) {
+    const app = getApp();
+    if (mode === 'cloud') app.ensureCloud();
     const applied = logic.applyMode(client, config, mode);
-    getApp().globalData.mode = applied;
+    app.globalData.mode = applied;
     this.setData({ mode: applied, modeHint: logic.modeHint(applied), result: null, error: null });
   },
 

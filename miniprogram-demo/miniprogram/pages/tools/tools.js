@@ -22,7 +22,9 @@ Page({
     // Normally the login page has set the client up already; this covers opening this page first
     // (e.g. a DevTools compile mode starting here). init/initCloud may be called again safely.
     const app = getApp();
-    app.globalData.mode = loginLogic.applyMode(client, config, app.globalData.mode || config.mode);
+    const mode = app.globalData.mode || config.mode;
+    if (mode === 'cloud') app.ensureCloud();
+    app.globalData.mode = loginLogic.applyMode(client, config, mode);
   },
 
   onShow() {
