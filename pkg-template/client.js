@@ -1,0 +1,288 @@
+// zhenzisms_client.js — the SDK's API over a platform (wx, Node or web). Shipped as is.
+//
+// The Rust core (zhenzisms_core.js + .wasm) builds requests, validates input, parses replies
+// and runs the verification-code rules; this file turns that into the vendor's callback API
+// (`client.send(cb, …)`, res.data = {code, data}) and a Promise API (`ZhenziClient`).
+// A platform object supplies the IO:
+//   route                 'relay' (mini-program) or 'direct' (servers)
+//   loadCore(wasmPath)    → Promise<core>      (loadCoreSync() where the host can)
+//   request(req)          → Promise<{status, header, body}>; rejects {code: 9100|9101, detail, sent}
+//   randomBytes(n)        → Promise<Uint8Array> from the host CSPRNG (randomBytesSync where it can)
+//   storage               {get, set, remove} for client-side code records
+//   cloudCall(name, data, env) → Promise<result>   (mini-program only)
+//   isDevelopment()       → whether to print the one-time direct-mode warning
+'use strict';
+
+var codes = require('./zhenzisms_codes.js');
+
+var LOAD_FAILED = {
+  code: 9104,
+  kind: 'load',
+  reason: 'SDK 未就绪（WebAssembly 未加载或加载失败）',
+  message: 'the WebAssembly module is not loaded, or failed to load',
+  solution: '基础库须 ≥ 2.14.0；确认 zhenzisms_bg.wasm.br 在包内且路径正确，或先 await client.ready()',
+  retriable: false
+};
+var DEFAULT_TIMEOUT_MS = 10000;
+var POOL_BYTES = 1024; // CSPRNG bytes kept ahead of need: a code takes 48
+
+// An error with the fields of the core's table: code, kind, reason (zh), message (en),
+// solution, retriable, detail. Never carries a secret: the core never puts one in.
+function ZhenziError(info) {
+  var e = new Error(info.message + (info.detail ? ': ' + info.detail : ''));
+  Object.setPrototypeOf(e, ZhenziError.prototype);
+  e.name = 'ZhenziError';
+  e.code = info.code;
+  e.kind = info.kind;
+  e.reason = info.reason;
+  e.solution = info.solution;
+  e.retriable = info.retriable;
+  if (info.detail) e.detail = info.detail;
+  return e;
+}
+ZhenziError.prototype = Object.create(Error.prototype, {
+  constructor: { value: ZhenziError, writable: true, configurable: true }
+});
+
+function loadFailed(detail) {
+  var info = Object.assign({}, LOAD_FAILED, { detail: detail });
+  return { err: info, vendor: { code: info.code, data: info.reason } };
+}
+
+// Calls `cb` once, outside the promise chain: an exception in page code is thrown on its own
+// (as wx.request's callbacks do) instead of being swallowed or calling back twice.
+function callOnce(cb, a, b) {
+  if (typeof cb !== 'function') return;
+  try {
+    cb(a, b);
+  } catch (e) {
+    setTimeout(function () {
+      throw e;
+    }, 0);
+  }
+}
+
+function delay(ms) {
+  return new Promise(function (resolve) {
+    setTimeout(resolve, ms);
+  });
+}
+
+function createSdk(platform, defaults) {
+  defaults = defaults || {};
+  var core = null;
+  var loading = null;
+  var wasmPath = defaults.wasmPath;
+  var pool = new Uint8Array(0);
+  var refilling = null;
+
+  function fill(bytes) {
+    var next = new Uint8Array(pool.length + bytes.length);
+    next.set(pool);
+    next.set(bytes, pool.length);
+    pool = next;
+  }
+
+  function refill() {
+    if (pool.length >= POOL_BYTES / 2 || refilling) return refilling;
+    refilling = platform.randomBytes(POOL_BYTES).then(function (bytes) {
+      fill(bytes);
+      refilling = null;
+    }, function (e) {
+      refilling = null;
+      throw e;
+    });
+    return refilling;
+  }
+
+  // Random bytes now, from the pool; the pool refills itself in the background.
+  function takeEntropy(n) {
+    if (pool.length < n && platform.randomBytesSync) fill(platform.randomBytesSync(POOL_BYTES));
+    if (pool.length < n) throw new ZhenziError(Object.assign({}, LOAD_FAILED, { detail: 'random bytes are not ready yet: await client.ready()' }));
+    var out = pool.slice(0, n);
+    pool = pool.slice(n);
+    var r = refill();
+    if (r) r.catch(function () {});
+    return out;
+  }
+
+  // Starts loading on first use, so configure({wasmPath}) can come first. Resolves to the core.
+  function load() {
+    if (loading) return loading;
+    if (platform.loadCoreSync) {
+      try {
+        core = platform.loadCoreSync(wasmPath);
+        loading = Promise.resolve(core);
+      } catch (e) {
+        loading = Promise.reject(e);
+      }
+    } else {
+      loading = platform.loadCore(wasmPath).then(function (c) {
+        core = c;
+        return c;
+      });
+    }
+    // A failed load may be retried (e.g. after configure({wasmPath}) is corrected).
+    loading.catch(function () {
+      loading = null;
+    });
+    return loading;
+  }
+
+  function ready() {
+    var r = refill();
+    return Promise.all([load(), r]).then(function () {
+      return true;
+    }, function (e) {
+      throw e instanceof ZhenziError ? e : new ZhenziError(loadFailed(String(e && e.message || e)).err);
+    });
+  }
+
+  function coreNow() {
+    if (!core) throw new ZhenziError(Object.assign({}, LOAD_FAILED, { detail: 'call client.ready() and wait for it first' }));
+    return core;
+  }
+
+  function decode(text) {
+    return JSON.parse(text);
+  }
+
+  // Runs one Zhenzi call: build (refusing bad input before anything is sent), send, parse.
+  // Resolves to {ok | err, vendor, status, header}; never rejects.
+  function call(config, op, params, options) {
+    options = options || {};
+    return load().then(function (c) {
+      var built = decode(c.buildRequest(op, JSON.stringify(config), JSON.stringify(params || {})));
+      if (built.err) return built;
+      return attempt(c, op, built.ok, options, 0);
+    }, function (e) {
+      return loadFailed(String(e && e.message || e));
+    });
+  }
+
+  // Sends may be repeated only when no byte reached the server; balance and lookups whenever
+  // the error is retriable. Backoff doubles from retryDelayMs.
+  function mayRetry(op, outcome, transportError) {
+    if (op === 'send' || op === 'sendTemplate') return !!transportError && transportError.sent === false;
+    return !!outcome.err && outcome.err.retriable;
+  }
+
+  function attempt(c, op, req, options, tries) {
+    var timeoutMs = options.timeoutMs || DEFAULT_TIMEOUT_MS;
+    return platform.request({ url: req.url, method: req.method, header: req.header, body: req.body, timeoutMs: timeoutMs }).then(function (res) {
+      var outcome = decode(c.parseReply(op, res.status, res.body));
+      outcome.status = res.status;
+      outcome.header = res.header;
+      return [outcome, null];
+    }, function (failure) {
+      var detail = failure && failure.detail || String(failure);
+      return [decode(c.errorInfo(failure && failure.code || 9100, detail)), failure];
+    }).then(function (pair) {
+      var outcome = pair[0];
+      if (outcome.err && tries < (options.retries || 0) && mayRetry(op, outcome, pair[1])) {
+        return delay((options.retryDelayMs || 200) * Math.pow(2, tries)).then(function () {
+          return attempt(c, op, req, options, tries + 1);
+        });
+      }
+      return outcome;
+    });
+  }
+
+  // The vendor SDKs hand callbacks wx.request's complete result: res.data = {code, data}.
+  function vendorResult(outcome) {
+    var res = {
+      data: outcome.vendor,
+      statusCode: outcome.status || 0,
+      header: outcome.header || {},
+      errMsg: outcome.status ? 'request:ok' : 'request:fail ' + (outcome.err && (outcome.err.detail || outcome.err.message))
+    };
+    if (outcome.err) res.error = new ZhenziError(outcome.err);
+    return res;
+  }
+
+  var sdk = {
+    ZhenziError: ZhenziError,
+    ready: ready,
+    // {code, kind, reason, message, solution, retriable} for any code (sync, after ready).
+    errorInfo: function (code) {
+      if (!core && Number(code) === LOAD_FAILED.code) return Object.assign({}, LOAD_FAILED);
+      return decode(coreNow().errorInfo(Number(code) || 0, '')).err;
+    },
+    errorTable: function () {
+      return decode(coreNow().errorTable());
+    },
+    configure: function (options) {
+      if (options.wasmPath && !core) {
+        wasmPath = options.wasmPath;
+        loading = null;
+      }
+    },
+    // Internals shared with the vendor client and the code service.
+    _call: call,
+    _load: load,
+    _takeEntropy: takeEntropy,
+    _core: coreNow,
+    _vendorResult: vendorResult,
+    _callOnce: callOnce,
+    _platform: platform
+  };
+  sdk.ZhenziClient = createPromiseClient(sdk);
+  sdk.client = require('./zhenzisms_vendor.js').createVendorClient(sdk, codes);
+  return sdk;
+}
+
+// new ZhenziClient({apiUrl, appId, appSecret, timeoutMs, retries, route, relayUrl}):
+// send / balance / findSmsByMessageId return Promises and reject with ZhenziError.
+// The configuration lives in a closure: String(), JSON.stringify() and util.inspect() of a
+// client show the appId, never the secret.
+function createPromiseClient(sdk) {
+  function ZhenziClient(options) {
+    options = options || {};
+    var config = {
+      route: options.route || sdk._platform.route,
+      apiUrl: options.apiUrl,
+      relayUrl: options.relayUrl,
+      appId: options.appId,
+      appSecret: options.appSecret
+    };
+    var callOptions = {
+      timeoutMs: options.timeoutMs,
+      retries: options.retries === undefined ? 2 : options.retries,
+      retryDelayMs: options.retryDelayMs
+    };
+    var self = this;
+    function run(op, params) {
+      return sdk._call(config, op, params, callOptions).then(function (outcome) {
+        if (outcome.err) throw new ZhenziError(outcome.err);
+        return outcome.ok;
+      });
+    }
+    Object.defineProperty(self, 'appId', { value: options.appId, enumerable: true });
+    // send({number, message} | {number, templateId, templateParams}, {messageId, clientIp})
+    self.send = function (message, extra) {
+      var params = Object.assign({}, message, extra);
+      return run(params.templateId !== undefined ? 'sendTemplate' : 'send', params);
+    };
+    self.balance = function () {
+      return run('balance', {}).then(Number);
+    };
+    self.findSmsByMessageId = function (messageId) {
+      return run('findSmsByMessageId', { messageId: messageId });
+    };
+    self.ready = sdk.ready;
+  }
+  ZhenziClient.prototype.toString = function () {
+    return '[ZhenziClient appId=' + this.appId + ']';
+  };
+  ZhenziClient.prototype.toJSON = function () {
+    return { appId: this.appId };
+  };
+  if (typeof Symbol === 'function' && Symbol.for) {
+    ZhenziClient.prototype[Symbol.for('nodejs.util.inspect.custom')] = function () {
+      return this.toString();
+    };
+  }
+  return ZhenziClient;
+}
+
+module.exports = { createSdk: createSdk, ZhenziError: ZhenziError };

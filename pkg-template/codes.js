@@ -1,0 +1,72 @@
+// zhenzisms_codes.js — verification codes over the core: issue, verify, fill the code into a
+// message or template, and keep the record in mini-program storage under the vendor's keys.
+// The rules themselves (uniform digits, keyed hash, expiry, attempts, cooldown, daily cap)
+// are in the Rust core (src/code.rs).
+'use strict';
+
+var ENTROPY_BYTES = 48; // 16 of salt + enough for 8 digits after rejection sampling
+var PLACEHOLDER = /\{code\}/g;
+
+// {ok: {code, record}} or {err, vendor}
+function issue(core, input, entropy) {
+  return JSON.parse(core.codeIssue(JSON.stringify(input), entropy));
+}
+
+// {ok: {result, record}}
+function verify(core, input) {
+  return JSON.parse(core.codeVerify(JSON.stringify(input)));
+}
+
+// The call that sends `code`: `{code}` replaced in a free-text message, or in templateParams
+// (a parameter that is exactly '{code}', or the first one when none is). Returns
+// [op, params], or null when the message has no place for the code.
+function fill(p, code) {
+  var base = { number: p.number, messageId: p.messageId, clientIp: p.clientIp };
+  if (p.templateId !== undefined && p.templateId !== '') {
+    var params = (p.templateParams || []).map(String);
+    var at = params.indexOf('{code}');
+    if (at < 0) params.unshift(code);
+    else params[at] = code;
+    return ['sendTemplate', Object.assign(base, { templateId: p.templateId, templateParams: params })];
+  }
+  var message = String(p.message === undefined ? '' : p.message);
+  if (!PLACEHOLDER.test(message)) return null;
+  PLACEHOLDER.lastIndex = 0;
+  return ['send', Object.assign(base, { message: message.replace(PLACEHOLDER, code) })];
+}
+
+// The vendor SDKs keep sms_number, sms_code (the code, in clear) and sms_code_expire. This
+// keeps the same keys, with sms_code holding the record (hash, attempts…), and still reads a
+// vendor record so a page upgraded mid-flow validates the code it sent before.
+function storageStore(storage) {
+  return {
+    load: function () {
+      var saved = storage.get('sms_code');
+      if (saved && typeof saved === 'object' && saved.hash) return saved;
+      if (saved === '' || saved === undefined || saved === null) return null;
+      var expire = Number(storage.get('sms_code_expire')) || 0;
+      if (expire > 0 && expire < 1e12) expire *= 1000; // seconds, not milliseconds
+      return { number: String(storage.get('sms_number')), code: String(saved), expire: expire };
+    },
+    save: function (record) {
+      storage.set('sms_number', record.number);
+      storage.set('sms_code', record);
+      storage.set('sms_code_expire', record.expiresAt);
+    }
+  };
+}
+
+// Version B's one-argument validateCode(code) answered 'ok' | 'error' | 'expired'.
+function vendorBResult(result) {
+  if (result === 'ok') return 'ok';
+  return result === 'code_expired' ? 'expired' : 'error';
+}
+
+module.exports = {
+  ENTROPY_BYTES: ENTROPY_BYTES,
+  issue: issue,
+  verify: verify,
+  fill: fill,
+  storageStore: storageStore,
+  vendorBResult: vendorBResult
+};

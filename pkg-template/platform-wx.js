@@ -1,0 +1,90 @@
+// zhenzisms_wx.js — the mini-program platform: WXWebAssembly, wx.request, wx.getRandomValues,
+// wx storage, wx.cloud. Uses nothing the mini-program runtime lacks (MINIPROGRAM-RUNTIME.md).
+'use strict';
+
+var core = require('./zhenzisms_core.js');
+
+// wx.request's errMsg says 'timeout' for timeouts; everything else is a network failure.
+function transportFailure(err) {
+  var errMsg = String(err && err.errMsg || 'request:fail');
+  // A wx.request failure does not say whether the request left the phone: assume it did.
+  return { code: /timeout/i.test(errMsg) ? 9101 : 9100, detail: errMsg, sent: true };
+}
+
+module.exports = {
+  name: 'wx',
+  route: 'relay',
+  defaultWasmPath: '/utils/zhenzisms_bg.wasm.br',
+
+  // The path must be inside the package (WXWebAssembly takes no bytes or URLs).
+  // Devices resolve {instance, module}; WeChat's typings say an Instance: accept both.
+  loadCore: function (wasmPath) {
+    if (typeof WXWebAssembly === 'undefined') {
+      return Promise.reject(new Error('WXWebAssembly is not available (base library 2.13.0+ is required; .wasm.br needs 2.14.0+)'));
+    }
+    return WXWebAssembly.instantiate(wasmPath || module.exports.defaultWasmPath, core.imports()).then(function (r) {
+      core.attach(r.instance || r, r.module);
+      return core;
+    });
+  },
+
+  request: function (req) {
+    return new Promise(function (resolve, reject) {
+      wx.request({
+        url: req.url,
+        method: req.method,
+        header: req.header,
+        data: req.body,
+        timeout: req.timeoutMs,
+        dataType: 'text', // the core parses the body itself, tolerating non-JSON replies
+        responseType: 'text',
+        success: function (res) {
+          var body = res.data;
+          resolve({ status: res.statusCode, header: res.header || {}, body: typeof body === 'string' ? body : JSON.stringify(body) });
+        },
+        fail: function (err) {
+          reject(transportFailure(err));
+        }
+      });
+    });
+  },
+
+  randomBytes: function (n) {
+    return new Promise(function (resolve, reject) {
+      wx.getRandomValues({
+        length: n,
+        success: function (res) {
+          resolve(new Uint8Array(res.randomValues));
+        },
+        fail: function (err) {
+          reject(new Error(err && err.errMsg || 'wx.getRandomValues failed (base library 2.15.0+ is required)'));
+        }
+      });
+    });
+  },
+
+  storage: {
+    get: function (key) {
+      return wx.getStorageSync(key);
+    },
+    set: function (key, value) {
+      wx.setStorageSync(key, value);
+    }
+  },
+
+  cloudCall: function (name, data, env) {
+    var options = { name: name, data: data };
+    if (env) options.config = { env: env };
+    return wx.cloud.callFunction(options).then(function (r) {
+      return r.result;
+    });
+  },
+
+  isDevelopment: function () {
+    try {
+      return wx.getAccountInfoSync().miniProgram.envVersion === 'develop';
+    } catch (e) {
+      return false;
+    }
+  }
+};

@@ -1,0 +1,152 @@
+// Typings for zhenzisms-wasm: the vendor-compatible callback API (`client`) and the Promise
+// API (`ZhenziClient`). Same for the mini-program folder, the npm package and Node.
+
+/** `res.data` of every callback: the server's own reply, or {code, data: reason} on failure. */
+export interface VendorData<T = unknown> {
+  /** 0 = success; server codes 100–1000; SDK-side codes 9001–9999. */
+  code: number | string;
+  data: T;
+}
+
+/** What a callback receives: shaped like wx.request's complete result. */
+export interface VendorResult<T = unknown> {
+  data: VendorData<T>;
+  statusCode: number;
+  header: Record<string, string>;
+  errMsg: string;
+  /** Present when the call failed. */
+  error?: ZhenziError;
+}
+
+export interface ErrorInfo {
+  code: number;
+  kind: 'input' | 'config' | 'auth' | 'account' | 'limit' | 'server' | 'network' | 'timeout' | 'http' | 'reply' | 'load' | 'cloud' | 'cooldown';
+  /** 原因 (zh) */
+  reason: string;
+  /** The same in English. */
+  message: string;
+  /** 解决办法 */
+  solution: string;
+  retriable: boolean;
+  detail?: string;
+}
+
+export declare class ZhenziError extends Error implements ErrorInfo {
+  code: number;
+  kind: ErrorInfo['kind'];
+  reason: string;
+  message: string;
+  solution: string;
+  retriable: boolean;
+  detail?: string;
+}
+
+export type ValidateResult = 'ok' | 'empty' | 'number_error' | 'code_error' | 'code_expired' | 'code_used' | 'too_many_attempts';
+
+export interface TextMessage {
+  number: string;
+  message: string;
+  messageId?: string;
+  clientIp?: string;
+}
+
+export interface TemplateMessage {
+  number: string;
+  templateId: string;
+  /** Strings (numbers are accepted and written as strings). */
+  templateParams?: Array<string | number>;
+  messageId?: string;
+  clientIp?: string;
+}
+
+export interface CodeMessage {
+  number: string;
+  /** Free text containing `{code}`… */
+  message?: string;
+  /** …or a template; a parameter '{code}' is replaced (else the code is the first one). */
+  templateId?: string;
+  templateParams?: Array<string | number>;
+  /** Lifetime of the code in seconds (default 300). */
+  seconds?: number;
+  /** 4–8 digits (default 6). */
+  length?: number;
+  messageId?: string;
+  clientIp?: string;
+}
+
+export interface SmsRecord {
+  message: string;
+  appName: string;
+  createTime: string;
+  status: string;
+  toNumber: string;
+  messageId: string;
+}
+
+export type Callback<T = unknown> = (res: VendorResult<T>) => void;
+
+export interface ClientOptions {
+  /** The relay mini-programs post to (default https://smsdeveloper.zhenzikj.com). */
+  relayUrl?: string;
+  /** Package path of zhenzisms_bg.wasm.br (default /utils/zhenzisms_bg.wasm.br). */
+  wasmPath?: string;
+  timeoutMs?: number;
+  retries?: number;
+  route?: 'relay' | 'direct';
+  codePolicy?: { cooldownMs?: number; dailyCap?: number; maxAttempts?: number };
+}
+
+/** The drop-in for the vendor's `zhenzisms.client` (versions A–E). */
+export interface VendorClient {
+  init(apiUrl: string, appId: string, appSecret: string): void;
+  initCloud(options?: { name?: string; env?: string }): void;
+  configure(options: ClientOptions): void;
+  ready(): Promise<true>;
+
+  send(cb: Callback<string> | null, number: string, message: string, messageId?: string): Promise<VendorResult<string>>;
+  send(cb: Callback<string> | null, message: TextMessage | TemplateMessage): Promise<VendorResult<string>>;
+  balance(cb?: Callback<number> | null): Promise<VendorResult<number>>;
+  findSmsByMessageId(cb: Callback<SmsRecord | {}> | null, messageId: string): Promise<VendorResult<SmsRecord | {}>>;
+
+  sendCode(cb: Callback<string> | null, number: string, message: string, messageId?: string, seconds?: number, length?: number): Promise<VendorResult<string>>;
+  sendCode(cb: Callback<string> | null, message: CodeMessage): Promise<VendorResult<string>>;
+  /** Direct mode only; call after ready(). */
+  createCode(length: number, seconds: number, number: string): string;
+
+  /** Direct mode: synchronous. Cloud mode: a Promise. */
+  validateCode(number: string, code: string): ValidateResult | Promise<ValidateResult>;
+  /** Version B: 'ok' | 'error' | 'expired'. */
+  validateCode(code: string): 'ok' | 'error' | 'expired';
+  validateCode(cb: (result: ValidateResult | null, error?: ZhenziError) => void, number: string, code: string): Promise<ValidateResult>;
+}
+
+export interface ZhenziClientOptions {
+  appId: string;
+  appSecret: string;
+  /** Default https://sms_developer.zhenzikj.com; enterprise accounts: https://sms.zhenzikj.com */
+  apiUrl?: string;
+  timeoutMs?: number;
+  /** Retries of balance/lookups on retriable errors, and of sends that never reached the server (default 2). */
+  retries?: number;
+  retryDelayMs?: number;
+  route?: 'relay' | 'direct';
+  relayUrl?: string;
+}
+
+export declare class ZhenziClient {
+  constructor(options: ZhenziClientOptions);
+  readonly appId: string;
+  ready(): Promise<true>;
+  /** Resolves to the server's text ("发送成功"). */
+  send(message: TextMessage | TemplateMessage, extra?: { messageId?: string; clientIp?: string }): Promise<string>;
+  send(message: Omit<TextMessage, 'messageId' | 'clientIp'> | Omit<TemplateMessage, 'messageId' | 'clientIp'>, extra?: { messageId?: string; clientIp?: string }): Promise<string>;
+  /** Messages left. */
+  balance(): Promise<number>;
+  /** The message record, or null when there is none. */
+  findSmsByMessageId(messageId: string): Promise<SmsRecord | null>;
+}
+
+export declare const client: VendorClient;
+export declare function ready(): Promise<true>;
+export declare function errorInfo(code: number): ErrorInfo;
+export declare function errorTable(): ErrorInfo[];

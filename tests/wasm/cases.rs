@@ -1,0 +1,117 @@
+// Test bodies shared by tests/wasm_node.rs and tests/wasm_browser.rs: the exported
+// #[wasm_bindgen] functions, called inside a real wasm engine (Node's V8, headless Chromium).
+// Each reads the JSON text the functions return with the crate's own reader.
+
+use wasm_bindgen_test::wasm_bindgen_test;
+use zhenzisms::json::{parse, Json};
+use zhenzisms::wasm;
+
+fn field<'a>(v: &'a Json, path: &[&str]) -> &'a Json {
+    path.iter().fold(v, |v, k| {
+        v.get(k).unwrap_or_else(|| panic!("no {k} in {v}"))
+    })
+}
+
+#[wasm_bindgen_test]
+fn builds_a_relay_send_with_utf8_intact() {
+    let out = parse(&wasm::build_request(
+        "send",
+        r#"{"route":"relay","appId":"10001","appSecret":"s&cret"}"#,
+        r#"{"number":" 15811112222 ","message":"您的验证码为2323 😀 +&=%"}"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        field(&out, &["ok", "url"]).as_str(),
+        Some("https://smsdeveloper.zhenzikj.com/sms/send.html")
+    );
+    assert_eq!(
+        field(&out, &["ok", "body"]).as_str(),
+        Some("appId=10001&appSecret=s%26cret&apiUrl=https%3A%2F%2Fsms_developer.zhenzikj.com&message=%E6%82%A8%E7%9A%84%E9%AA%8C%E8%AF%81%E7%A0%81%E4%B8%BA2323+%F0%9F%98%80+%2B%26%3D%25&number=15811112222&messageId=&clientIp=")
+    );
+}
+
+#[wasm_bindgen_test]
+fn refuses_bad_input_with_typed_errors() {
+    let too_long = format!(
+        r#"{{"number":"15811112222","message":"{}"}}"#,
+        "字".repeat(1001)
+    );
+    for (params, code) in [
+        (r#"{"number":"1581111222","message":"x"}"#, "100"),
+        (too_long.as_str(), "101"),
+    ] {
+        let out = parse(&wasm::build_request(
+            "send",
+            r#"{"appId":"1","appSecret":"TOPSECRET"}"#,
+            params,
+        ))
+        .unwrap();
+        assert_eq!(field(&out, &["err", "code"]), &Json::Num(code.into()));
+        assert_eq!(field(&out, &["vendor", "code"]), &Json::Num(code.into()));
+        assert!(!out.to_string().contains("TOPSECRET"));
+    }
+}
+
+#[wasm_bindgen_test]
+fn parses_replies_and_hostile_bodies() {
+    let ok = parse(&wasm::parse_reply(
+        "balance",
+        200,
+        r#"{"code":"0","data":"537"}"#,
+    ))
+    .unwrap();
+    assert_eq!(ok.get("ok"), Some(&Json::Num("537".into())));
+    let html = "<html><body><h1>502 Bad Gateway</h1></body></html>";
+    let e = parse(&wasm::parse_reply("send", 502, html)).unwrap();
+    assert_eq!(field(&e, &["err", "kind"]).as_str(), Some("http"));
+    let e = parse(&wasm::parse_reply("send", 200, html)).unwrap();
+    assert_eq!(field(&e, &["err", "code"]), &Json::Num("9103".into()));
+    let deep = "[".repeat(100_000);
+    let e = parse(&wasm::parse_reply("send", 200, &deep)).unwrap();
+    assert_eq!(field(&e, &["err", "code"]), &Json::Num("9103".into()));
+    let e = parse(&wasm::parse_reply(
+        "send",
+        200,
+        r#"{"code":108,"data":"余额不足"}"#,
+    ))
+    .unwrap();
+    assert_eq!(field(&e, &["err", "reason"]).as_str(), Some("短信余额不足"));
+    assert_eq!(field(&e, &["vendor", "data"]).as_str(), Some("余额不足"));
+}
+
+#[wasm_bindgen_test]
+fn issues_and_verifies_a_code_once() {
+    let entropy: Vec<u8> = (0..48u8).map(|i| i.wrapping_mul(41)).collect();
+    let issued = parse(&wasm::code_issue(
+        r#"{"number":"15811112222","now":1000,"key":"k"}"#,
+        &entropy,
+    ))
+    .unwrap();
+    let code = field(&issued, &["ok", "code"])
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(code.len(), 6);
+    let record = field(&issued, &["ok", "record"]).to_string();
+    assert!(!record.contains(&code));
+    let check = |record: &str| {
+        parse(&wasm::code_verify(&format!(
+            r#"{{"number":"15811112222","code":"{code}","now":2000,"key":"k","record":{record}}}"#
+        )))
+        .unwrap()
+    };
+    let first = check(&record);
+    assert_eq!(field(&first, &["ok", "result"]).as_str(), Some("ok"));
+    let again = check(&field(&first, &["ok", "record"]).to_string());
+    assert_eq!(field(&again, &["ok", "result"]).as_str(), Some("code_used"));
+}
+
+#[wasm_bindgen_test]
+fn error_table_is_complete() {
+    match parse(&wasm::error_table()).unwrap() {
+        Json::Arr(items) => assert_eq!(items.len(), zhenzisms::errors::TABLE.len()),
+        other => panic!("{other}"),
+    }
+    let e = parse(&wasm::error_info(9101, "after 10 s")).unwrap();
+    assert_eq!(field(&e, &["err", "retriable"]), &Json::Bool(true));
+}
