@@ -14,7 +14,7 @@ use crate::reply;
 use crate::request::{self, Config};
 
 fn ok(value: Json) -> String {
-    Json::obj(vec![("ok", value)]).to_string()
+    Json::obj(vec![("ok", value)]).text()
 }
 
 fn err(e: &Error) -> String {
@@ -22,11 +22,11 @@ fn err(e: &Error) -> String {
         ("err", e.to_json()),
         ("vendor", reply::vendor_shape(e)),
     ])
-    .to_string()
+    .text()
 }
 
 fn arg(text: &str, what: &str) -> Result<Json, Error> {
-    json::parse(text).map_err(|e| Error::new(CONFIG, format!("{what} is not JSON: {}", e.0)))
+    json::parse(text).map_err(|e| Error::new(CONFIG, [what, " is not JSON: ", e.0].concat()))
 }
 
 fn op(name: &str) -> Result<Op, Error> {
@@ -58,7 +58,7 @@ pub fn parse_reply(op_name: &str, status: u16, body: &str) -> String {
         Ok(v) => ("ok", v),
         Err(e) => ("err", e.to_json()),
     };
-    Json::obj(vec![head, ("vendor", r.vendor)]).to_string()
+    Json::obj(vec![head, ("vendor", r.vendor)]).text()
 }
 
 /// An error of the table by code, with `detail` (transport failures are detected by the host
@@ -79,7 +79,7 @@ pub fn error_table() -> String {
             .map(|k| Error::new(*k, "").to_json())
             .collect(),
     )
-    .to_string()
+    .text()
 }
 
 fn record_of(v: &Json, key: &str) -> Option<Record> {

@@ -7,7 +7,7 @@
 //! so tests control the clock.
 
 use crate::errors::{Error, CODE_DAILY_CAP, CONFIG, COOLDOWN, PARAM_FORMAT};
-use crate::json::Json;
+use crate::json::{int_text, Json};
 use crate::sha256::{hex, hmac_sha256};
 use crate::validate;
 
@@ -170,7 +170,7 @@ impl Record {
 fn keyed_hash(key: &str, salt: &str, number: &str, code: &str) -> String {
     hex(&hmac_sha256(
         key.as_bytes(),
-        format!("{salt}|{number}|{code}").as_bytes(),
+        [salt, "|", number, "|", code].concat().as_bytes(),
     ))
 }
 
@@ -215,7 +215,7 @@ pub fn issue(req: Issue, entropy: &[u8]) -> Result<(String, Record), Error> {
         if wait > 0.0 {
             return Err(Error::new(
                 COOLDOWN,
-                format!("retry in {} s", (wait / 1000.0).ceil() as i64),
+                ["retry in ", &int_text((wait / 1000.0).ceil() as i64), " s"].concat(),
             ));
         }
     }
@@ -226,7 +226,11 @@ pub fn issue(req: Issue, entropy: &[u8]) -> Result<(String, Record), Error> {
     if req.policy.daily_cap > 0 && sent_today >= req.policy.daily_cap {
         return Err(Error::new(
             CODE_DAILY_CAP,
-            format!("{sent_today} codes sent to this number today"),
+            [
+                &int_text(sent_today.into()),
+                " codes sent to this number today",
+            ]
+            .concat(),
         ));
     }
     let salt_bytes = entropy

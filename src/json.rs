@@ -6,7 +6,7 @@
 //! surrogate pairs, a depth limit (a hostile reply must not overflow the wasm stack), and no
 //! panics on any input.
 
-use std::fmt::Write as _;
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Nesting deeper than this is refused: Zhenzi replies are two levels deep.
 const MAX_DEPTH: usize = 64;
@@ -50,7 +50,7 @@ impl Json {
     /// fractional or out-of-range value is rounded rather than formatted.
     pub fn num(n: f64) -> Json {
         if n.is_finite() && n.abs() < 9.007_199_254_740_992e15 {
-            Json::Num(format!("{}", n.round() as i64))
+            Json::Num(int_text(n.round() as i64))
         } else {
             Json::Null
         }
@@ -106,13 +106,38 @@ impl Json {
     }
 }
 
-/// Compact, as `JSON.stringify` writes it.
-impl std::fmt::Display for Json {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Json {
+    /// Compact text, as `JSON.stringify` writes it. (Not through `Display`: that would pull
+    /// `core::fmt` into the wasm.)
+    pub fn text(&self) -> String {
         let mut out = String::new();
         self.write(&mut out);
-        f.write_str(&out)
+        out
     }
+}
+
+impl std::fmt::Display for Json {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+/// Decimal text of an integer. Written by hand, like everything textual here, so the wasm
+/// carries none of `core::fmt` (formatting machinery costs kilobytes).
+pub fn int_text(n: i64) -> String {
+    let mut digits = Vec::new();
+    let mut rest = n.unsigned_abs();
+    loop {
+        digits.push(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        digits.push(b'-');
+    }
+    digits.iter().rev().map(|&b| b as char).collect()
 }
 
 /// The value of a JSON number text (`-12`, `0.5`, `1e3`), or `None` if it is not one.
@@ -193,7 +218,9 @@ pub fn write_string(s: &str, out: &mut String) {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
             }
             c => out.push(c),
         }
@@ -522,6 +549,9 @@ mod tests {
         }
         assert_eq!(Json::num(1_764_000_000_123.0).to_string(), "1764000000123");
         assert_eq!(Json::num(2.6).to_string(), "3");
+        for n in [0, 7, -7, 10, 1234567890123, i64::MIN, i64::MAX] {
+            assert_eq!(int_text(n), n.to_string());
+        }
     }
 
     #[test]

@@ -55,33 +55,42 @@ fn text_of(v: Option<&Json>) -> String {
     match v {
         None | Some(Json::Null) => String::new(),
         Some(Json::Str(s)) => s.clone(),
-        Some(other) => other.to_string(),
+        Some(other) => other.text(),
     }
 }
 
-fn describe_non_json(body: &str) -> String {
-    let start = body.trim_start();
-    if start.starts_with('<') {
-        "the reply is an HTML page (a gateway or proxy error?)".to_string()
+fn describe_non_json(body: &str) -> &'static str {
+    if body.trim_start().starts_with('<') {
+        "the reply is an HTML page (a gateway or proxy error?)"
     } else {
-        "the reply is not JSON".to_string()
+        "the reply is not JSON"
     }
 }
 
 pub fn parse(op: Op, status: u16, body: &str) -> Reply {
     if status != 200 {
-        return Reply::failed(Error::new(HTTP_STATUS, format!("HTTP {status}")));
+        return Reply::failed(Error::new(
+            HTTP_STATUS,
+            ["HTTP ", &json::int_text(status.into())].concat(),
+        ));
     }
     if body.trim().is_empty() {
         return bad_reply("the reply is empty");
     }
     if body.len() > MAX_REPLY_BYTES {
-        return bad_reply(format!("the reply is {} bytes long", body.len()));
+        return bad_reply(
+            [
+                "the reply is ",
+                &json::int_text(body.len() as i64),
+                " bytes long",
+            ]
+            .concat(),
+        );
     }
     let value = match json::parse(body) {
         Ok(v @ Json::Obj(_)) => v,
         Ok(_) => return bad_reply("the reply is JSON but not an object"),
-        Err(e) => return bad_reply(format!("{}: {}", describe_non_json(body), e.0)),
+        Err(e) => return bad_reply([describe_non_json(body), ": ", e.0].concat()),
     };
     let Some(code) = value.get("code").and_then(read_code) else {
         return bad_reply("the reply has no numeric 'code'");

@@ -78,7 +78,7 @@ impl Request {
 fn param(params: &Json, key: &str) -> String {
     match params.get(key) {
         Some(Json::Str(s)) => s.clone(),
-        Some(n @ Json::Num(_)) => n.to_string(),
+        Some(Json::Num(text)) => text.clone(),
         _ => String::new(),
     }
 }
@@ -138,7 +138,7 @@ pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
     };
     pairs.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
     Ok(Request {
-        url: format!("{base}{}", op.path(config.route)),
+        url: [base, op.path(config.route)].concat(),
         method: "POST",
         content_type: CONTENT_TYPE,
         body: form::encode(&pairs),

@@ -2,7 +2,7 @@
 //! error whose `detail` says which rule failed (never echoing a secret).
 
 use crate::errors::{Error, CONFIG, CONTENT_TOO_LONG, PARAM_FORMAT};
-use crate::json::Json;
+use crate::json::{int_text, Json};
 
 pub const MAX_MESSAGE_CHARS: usize = 1000;
 const MAX_ID_LEN: usize = 64;
@@ -38,7 +38,12 @@ pub fn message(raw: &str) -> Result<&str, Error> {
     if chars > MAX_MESSAGE_CHARS {
         return Err(Error::new(
             CONTENT_TOO_LONG,
-            format!("message has {chars} characters; at most {MAX_MESSAGE_CHARS}"),
+            [
+                "message has ",
+                &int_text(chars as i64),
+                " characters; at most 1000",
+            ]
+            .concat(),
         ));
     }
     Ok(raw)
@@ -55,7 +60,7 @@ fn id_like(raw: &str, what: &str) -> Result<String, Error> {
     } else {
         Err(Error::new(
             PARAM_FORMAT,
-            format!("{what} may hold at most {MAX_ID_LEN} of A-Z a-z 0-9 - _ . :"),
+            [what, " may hold at most 64 of A-Z a-z 0-9 - _ . :"].concat(),
         ))
     }
 }
@@ -124,14 +129,14 @@ pub fn template_params(value: Option<&Json>) -> Result<String, Error> {
             }
         }
     }
-    Ok(Json::Arr(strings).to_string())
+    Ok(Json::Arr(strings).text())
 }
 
 /// `https://host[:port][/path]`, trailing slashes removed. Plain `http://` is allowed only for
 /// loopback hosts (tests, the local sandbox), so credentials never cross a network in clear.
 pub fn base_url(raw: &str, what: &str) -> Result<String, Error> {
     let value = raw.trim().trim_end_matches('/');
-    let bad = || Error::new(CONFIG, format!("{what} must be an https:// URL"));
+    let bad = || Error::new(CONFIG, [what, " must be an https:// URL"].concat());
     let (scheme, rest) = value.split_once("://").ok_or_else(bad)?;
     let host_port = rest.split('/').next().unwrap_or("");
     let host = if host_port.starts_with('[') {
@@ -148,7 +153,7 @@ pub fn base_url(raw: &str, what: &str) -> Result<String, Error> {
         "http" if clean && loopback => Ok(value.to_string()),
         "http" if clean => Err(Error::new(
             CONFIG,
-            format!("{what} must use https:// (plain http only for loopback)"),
+            [what, " must use https:// (plain http only for loopback)"].concat(),
         )),
         _ => Err(bad()),
     }
@@ -159,12 +164,12 @@ pub fn base_url(raw: &str, what: &str) -> Result<String, Error> {
 pub fn credential(raw: &str, what: &str) -> Result<String, Error> {
     let value = raw.trim();
     if value.is_empty() {
-        return Err(Error::new(CONFIG, format!("{what} is empty")));
+        return Err(Error::new(CONFIG, [what, " is empty"].concat()));
     }
     if value.chars().any(char::is_control) {
         return Err(Error::new(
             CONFIG,
-            format!("{what} contains control characters"),
+            [what, " contains control characters"].concat(),
         ));
     }
     Ok(value.to_string())
