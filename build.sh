@@ -75,6 +75,10 @@ build() {
     "$out/no-globals.wasm" -o "$out/zhenzisms_bg.opt.wasm"
   say "assemble dist/ (and check the shipped module)"
   node tools/assemble.js
+  # The demo opens in WeChat DevTools with the SDK and the cloud function it needs.
+  cp dist/utils/zhenzisms* miniprogram-demo/miniprogram/utils/
+  rm -rf miniprogram-demo/cloudfunctions/zhenzisms
+  cp -r dist/cloudfunctions/zhenzisms miniprogram-demo/cloudfunctions/zhenzisms
 }
 
 run_main_job() {

@@ -16,7 +16,9 @@ const { minify } = require('terser');
 const ROOT = path.resolve(__dirname, '..');
 const BINDGEN = path.join(ROOT, 'target/bindgen');
 const TEMPLATE = path.join(ROOT, 'pkg-template');
-const DIST = path.join(ROOT, 'dist');
+// Built beside dist/ and swapped in at the end, so tests running meanwhile never see half a dist.
+const FINAL = path.join(ROOT, 'dist');
+const DIST = path.join(ROOT, 'dist.building');
 
 // Shipped file name → template file. The prefix keeps them apart from a project's own utils.
 const SHARED = {
@@ -124,13 +126,19 @@ async function main() {
   fs.writeFileSync(path.join(cloud, 'zhenzisms_core.js'), glue);
   fs.writeFileSync(path.join(cloud, 'zhenzisms_bg.wasm'), wasm);
 
+  const old = FINAL + '.old';
+  fs.rmSync(old, { recursive: true, force: true });
+  if (fs.existsSync(FINAL)) fs.renameSync(FINAL, old);
+  fs.renameSync(DIST, FINAL);
+  fs.rmSync(old, { recursive: true, force: true });
+
   console.log('module: ' + checked);
   console.log('module: ' + smoke);
   console.log('\nshipped into a mini-program (dist/utils/):');
   let total = 0;
-  for (const name of fs.readdirSync(utils).sort()) {
+  for (const name of fs.readdirSync(path.join(FINAL, 'utils')).sort()) {
     if (name.endsWith('.d.ts')) continue; // typings are for the editor, not the package
-    const size = fs.statSync(path.join(utils, name)).size;
+    const size = fs.statSync(path.join(FINAL, 'utils', name)).size;
     total += size;
     console.log(`  ${name.padEnd(26)} ${String(size).padStart(7)} B`);
   }
