@@ -1,0 +1,61 @@
+// Shared by the tests/node suites: the built npm package, a sandbox per suite, clients
+// pointed at it, ports nobody listens on, and closing everything so the process exits.
+'use strict';
+const net = require('net');
+const { startSandbox } = require('../sandbox/server.js');
+
+// ZHENZISMS_NPM_DIR runs the suites against another build of the npm package.
+const DIST = process.env.ZHENZISMS_NPM_DIR || require('path').resolve(__dirname, '../../dist/npm');
+const sdk = require(DIST + '/zhenzisms.js');
+const nodePlatform = require(DIST + '/zhenzisms_node.js');
+
+const NUMBER = '13800138000';
+
+// Fixture app secrets are "sandbox-secret-<appId>".
+function clientFor(sb, appId = '10001', options = {}) {
+  return new sdk.ZhenziClient(Object.assign({
+    route: 'direct',
+    apiUrl: sb.url,
+    appId,
+    appSecret: 'sandbox-secret-' + appId,
+    retryDelayMs: 5,
+  }, options));
+}
+
+// A port that was just listened on and closed: connecting to it is refused.
+function closedPort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// The rejection of `promise` (fails the test if it resolves).
+async function rejection(promise) {
+  try {
+    const value = await promise;
+    throw new Error('expected a rejection, got ' + JSON.stringify(value));
+  } catch (e) {
+    if (e instanceof sdk.ZhenziError) return e;
+    throw e;
+  }
+}
+
+// Keep-alive sockets of the Node platform would otherwise hold the process open.
+function destroyAgents() {
+  for (const agent of Object.values(nodePlatform.agents)) agent.destroy();
+}
+
+// Empties the pools and waits until the sockets are really gone: an agent reused right after
+// destroy() still counts the closing sockets and opens extra ones (plain Node does this too).
+async function emptyAgents() {
+  destroyAgents();
+  const agents = Object.values(nodePlatform.agents);
+  while (agents.some((a) => a.totalSocketCount > 0)) await new Promise((r) => setTimeout(r, 1));
+}
+
+module.exports = { sdk, nodePlatform, DIST, NUMBER, startSandbox, clientFor, closedPort, rejection, destroyAgents, emptyAgents };
