@@ -291,6 +291,11 @@ pub fn verify(
     let Some(mut r) = record else {
         return (Outcome::Empty, None);
     };
+    // A vendor record holds the code in clear: from now on it is kept hashed like any other,
+    // so the record written back after this check still knows the code.
+    if let Some(plain) = r.legacy_code.take() {
+        r.hash = keyed_hash(key, &r.salt, &r.number, &plain);
+    }
     let same_number = validate::number(number).is_ok_and(|n| n == r.number);
     let outcome = if !same_number {
         Outcome::NumberError
@@ -302,13 +307,10 @@ pub fn verify(
         Outcome::TooManyAttempts
     } else {
         let code = code.trim();
-        let right = match &r.legacy_code {
-            Some(plain) => constant_time_eq(plain.as_bytes(), code.as_bytes()),
-            None => constant_time_eq(
-                keyed_hash(key, &r.salt, &r.number, code).as_bytes(),
-                r.hash.as_bytes(),
-            ),
-        };
+        let right = constant_time_eq(
+            keyed_hash(key, &r.salt, &r.number, code).as_bytes(),
+            r.hash.as_bytes(),
+        );
         if right {
             r.used = true;
             Outcome::Ok
@@ -512,7 +514,17 @@ mod tests {
             verify(Some(legacy.clone()), N, "4321", T0 + 1000.0, "").0,
             Outcome::CodeExpired
         );
-        assert_eq!(verify(Some(legacy), N, &code, T0, "").0, Outcome::CodeError);
+        assert_eq!(
+            verify(Some(legacy.clone()), N, &code, T0, "").0,
+            Outcome::CodeError
+        );
+        // A wrong guess, then the right code: the record written back still knows the code,
+        // and no longer holds it in clear.
+        let (o, after) = verify(Some(legacy), N, "0000", T0, "");
+        assert_eq!(o, Outcome::CodeError);
+        let stored = Record::from_json(&after.unwrap().to_json()).unwrap();
+        assert!(stored.legacy_code.is_none() && !stored.to_json().text().contains("4321"));
+        assert_eq!(verify(Some(stored), N, "4321", T0, "").0, Outcome::Ok);
     }
 
     #[test]
