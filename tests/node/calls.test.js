@@ -103,3 +103,11 @@ test('the client does not change the objects it is given', async () => {
   await sms.send(Object.freeze(message), Object.freeze(extra));
   assert.equal(JSON.stringify([message, extra]), copy);
 });
+
+test('vendor client in Node: init(apiUrl, 10001, secret) with a numeric appId works, as it did with the vendor SDK', async () => {
+  sdk.client.init(sb.url, 10001, 'sandbox-secret-10001');
+  const res = await sdk.client.send(null, NUMBER, 'numeric appId');
+  assert.deepEqual(res.data, { code: 0, data: '发送成功' });
+  assert.equal(sb.requests[0].form.appId, '10001');
+  assert.deepEqual(JSON.parse(JSON.stringify(sdk.client)), { mode: 'direct', appId: '10001' });
+});
