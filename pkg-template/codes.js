@@ -42,7 +42,9 @@ function storageStore(storage) {
   return {
     load: function () {
       var saved = storage.get('sms_code');
-      if (saved && typeof saved === 'object' && saved.hash) return saved;
+      // Any object is a record this SDK wrote, even with hash '' (a vendor record once checked):
+      // read as a vendor code it would become '[object Object]' with its attempts reset.
+      if (saved && typeof saved === 'object') return saved;
       if (saved === '' || saved === undefined || saved === null) return null;
       var expire = Number(storage.get('sms_code_expire')) || 0;
       if (expire > 0 && expire < 1e12) expire *= 1000; // seconds, not milliseconds

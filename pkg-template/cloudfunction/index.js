@@ -96,7 +96,10 @@ async function sendCode(event, caller, store, s) {
 async function validateCode(event, caller, store, s) {
   const core = sdk._core();
   // Checked against this caller's newest code: another user's code cannot be used.
-  for (let tries = 0; tries < 3; tries++) {
+  // A lost race means another check changed the record (an attempt spent, or the code used),
+  // which can happen at most maxAttempts + 1 times: retry that often, so no check is dropped.
+  const maxTries = Math.max(3, (Number(s.policy.maxAttempts) || 0) + 2);
+  for (let tries = 0; tries < maxTries; tries++) {
     const doc = await store.latestByCaller(caller);
     const r = codes.verify(core, { number: String(event.number || ''), code: String(event.code || ''), now: Date.now(), key: s.key, record: doc && doc.record }).ok;
     const changed = doc && JSON.stringify(r.record) !== JSON.stringify(doc.record);
