@@ -123,10 +123,11 @@ function createSdk(platform, defaults) {
       });
     }
     // A failed load may be retried (e.g. after configure({wasmPath}) is corrected).
-    loading.catch(function () {
-      loading = null;
+    var mine = loading;
+    mine.catch(function () {
+      if (loading === mine) loading = null;
     });
-    return loading;
+    return mine;
   }
 
   function ready() {
@@ -188,13 +189,19 @@ function createSdk(platform, defaults) {
     });
   }
 
+  // wx.request's own errMsg ('request:fail timeout') already has the prefix: keep it as is.
+  function failMessage(err) {
+    var why = String(err && (err.detail || err.message) || '');
+    return /^request:fail/.test(why) ? why : 'request:fail ' + why;
+  }
+
   // The vendor SDKs hand callbacks wx.request's complete result: res.data = {code, data}.
   function vendorResult(outcome) {
     var res = {
       data: outcome.vendor,
       statusCode: outcome.status || 0,
       header: outcome.header || {},
-      errMsg: outcome.status ? 'request:ok' : 'request:fail ' + (outcome.err && (outcome.err.detail || outcome.err.message))
+      errMsg: outcome.status ? 'request:ok' : failMessage(outcome.err)
     };
     if (outcome.err) res.error = new ZhenziError(outcome.err);
     return res;
