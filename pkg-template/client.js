@@ -6,7 +6,7 @@
 // A platform object supplies the IO:
 //   route                 'relay' (mini-program) or 'direct' (servers)
 //   loadCore(wasmPath)    → Promise<core>      (loadCoreSync() where the host can)
-//   request(req)          → Promise<{status, header, body}>; rejects {code: 9100|9101, detail, sent}
+//   request(req)          → Promise<{status, header, body}>; rejects {code: 9100|9101|9103, detail, sent}
 //   randomBytes(n)        → Promise<Uint8Array> from the host CSPRNG (randomBytesSync where it can)
 //   storage               {get, set, remove} for client-side code records
 //   cloudCall(name, data, env) → Promise<result>   (mini-program only)

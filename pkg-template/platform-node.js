@@ -24,7 +24,7 @@ function loadCoreSync(wasmPath) {
   return core;
 }
 
-// Resolves {status, header, body}; rejects {code: 9100 | 9101, detail, sent}, where `sent`
+// Resolves {status, header, body}; rejects {code: 9100 | 9101 | 9103, detail, sent}, where `sent`
 // says whether a connection was made (so a send may be retried only when it is false).
 function request(req) {
   return new Promise(function (resolve, reject) {
@@ -47,7 +47,8 @@ function request(req) {
       var size = 0;
       res.on('data', function (chunk) {
         size += chunk.length;
-        if (size > MAX_BODY_BYTES) fail(9100, 'reply larger than ' + MAX_BODY_BYTES + ' bytes');
+        // An unreadable reply (9103), as the core calls one over the same limit; not a network fault.
+        if (size > MAX_BODY_BYTES) fail(9103, 'reply larger than ' + MAX_BODY_BYTES + ' bytes');
         else chunks.push(chunk);
       });
       res.on('end', function () {

@@ -97,6 +97,28 @@ test('a delayed reply inside timeoutMs is fine', async () => {
   assert.equal(await clientFor(sb, '10001', { timeoutMs: 2000 }).balance(), 1000);
 });
 
+test('a reply over 1 MB is cut off and reported as an unreadable reply (9103), like the core does', async () => {
+  const http = require('http');
+  let served = 0;
+  const srv = http.createServer((req, res) => {
+    served++;
+    req.resume();
+    res.end('{"code":0,"data":"' + 'x'.repeat(2 << 20) + '"}');
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  try {
+    const sms = new sdk.ZhenziClient({ route: 'direct', apiUrl: 'http://127.0.0.1:' + srv.address().port, appId: '1', appSecret: 's', retries: 0 });
+    const e = await rejection(sms.send({ number: NUMBER, message: 'x' }));
+    assert.equal(e.code, 9103);
+    assert.equal(e.kind, 'reply');
+    assert.match(e.detail, /1048576/);
+    assert.equal(served, 1);
+  } finally {
+    srv.closeAllConnections();
+    await new Promise((r) => srv.close(r));
+  }
+});
+
 // A local https server with a freshly made self-signed certificate.
 function selfSignedServer(dir) {
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
