@@ -63,21 +63,43 @@ function pick(event, keys) {
   return out;
 }
 
+// Claims the send slots of the number and the caller, or gives back those it got.
+async function claimSlots(store, keys, seen, now) {
+  const won = [];
+  for (let i = 0; i < keys.length; i++) {
+    if (await store.claim(keys[i], seen[i], now)) {
+      won.push(i);
+      continue;
+    }
+    await releaseSlots(store, keys, seen, now, won);
+    return false;
+  }
+  return true;
+}
+
+function releaseSlots(store, keys, seen, now, which) {
+  return Promise.all(which.map((i) => store.claim(keys[i], { exists: true, sentAt: now }, seen[i].sentAt)));
+}
+
 async function sendCode(event, caller, store, s) {
   const core = sdk._core();
   const number = String(event.number || '').trim();
-  const [previous, mine] = await Promise.all([store.latestByNumber(number), store.latestByCaller(caller)]);
+  const slots = ['number:' + number, 'caller:' + caller];
+  const [previous, seen] = await Promise.all([store.latestByNumber(number), Promise.all(slots.map((k) => store.slotTime(k)))]);
+  const now = Date.now();
+  // The latest send that limits this one: to this number, or by this caller to any number.
+  const lastSent = Math.max(0, ...seen.map((slot) => slot.sentAt || 0));
   // The page may ask for a shorter life or another length, never a shorter cooldown.
   const policy = Object.assign({}, s.policy);
   if (event.length) policy.length = Number(event.length);
   if (event.seconds) policy.seconds = Math.min(Number(event.seconds), s.policy.seconds);
   const issued = codes.issue(core, {
     number,
-    now: Date.now(),
+    now,
     key: s.key,
     policy,
     previous: previous && previous.record,
-    callerSentAt: mine ? mine.record.sentAt : null,
+    callerSentAt: lastSent || null,
   }, sdk._takeEntropy(codes.ENTROPY_BYTES));
   if (issued.err) {
     return { code: issued.err.kind === 'cooldown' ? 'intervalError' : 'smsError', msg: issued.err.reason, error: issued.err };
@@ -87,8 +109,15 @@ async function sendCode(event, caller, store, s) {
     const err = JSON.parse(core.errorInfo(100, 'message must contain {code}, or use a templateId')).err;
     return { code: 'smsError', msg: err.reason, error: err };
   }
+  if (!(await claimSlots(store, slots, seen, now))) {
+    const err = JSON.parse(core.errorInfo(9201, 'another code is being sent to this number or by this user')).err;
+    return { code: 'intervalError', msg: err.reason, error: err };
+  }
   const sent = await zhenzi(call[0], Object.assign({ clientIp: s.clientIp }, call[1]), s);
-  if (sent.code !== 0) return { code: 'smsError', msg: sent.error ? sent.error.reason : String(sent.data), error: sent.error };
+  if (sent.code !== 0) {
+    await releaseSlots(store, slots, seen, now, [0, 1]); // nothing was sent: no cooldown
+    return { code: 'smsError', msg: sent.error ? sent.error.reason : String(sent.data), error: sent.error };
+  }
   await store.add(caller, issued.ok.record.number, issued.ok.record);
   return { code: 'success', msg: '发送成功' }; // never the code
 }
@@ -100,7 +129,8 @@ async function validateCode(event, caller, store, s) {
   // which can happen at most maxAttempts + 1 times: retry that often, so no check is dropped.
   const maxTries = Math.max(3, (Number(s.policy.maxAttempts) || 0) + 2);
   for (let tries = 0; tries < maxTries; tries++) {
-    const doc = await store.latestByCaller(caller);
+    // This caller's code for this number; failing that, their newest (→ number_error).
+    const doc = (await store.latestFor(caller, String(event.number || '').trim())) || (await store.latestByCaller(caller));
     const r = codes.verify(core, { number: String(event.number || ''), code: String(event.code || ''), now: Date.now(), key: s.key, record: doc && doc.record }).ok;
     const changed = doc && JSON.stringify(r.record) !== JSON.stringify(doc.record);
     // Lost a race with a concurrent check of the same code: read again and re-decide.

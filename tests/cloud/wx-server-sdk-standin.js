@@ -57,9 +57,11 @@ function createDatabase() {
       return Object.assign(query(name, {}), {
         async add({ data }) {
           await tick();
-          const _id = 'doc-' + nextId++;
-          docs(name).push(Object.assign({ _id }, clone(data)));
-          return { _id };
+          const doc = Object.assign({ _id: 'doc-' + nextId++ }, clone(data));
+          // As the real database does: an explicit _id that exists already is refused.
+          if (docs(name).some((d) => d._id === doc._id)) throw new Error('duplicate key _id: ' + doc._id);
+          docs(name).push(doc);
+          return { _id: doc._id };
         },
       });
     },
