@@ -6,6 +6,8 @@
 // Environment variables:
 //   ZHENZI_APP_ID, ZHENZI_APP_SECRET          required
 //   ZHENZI_API_URL                            default https://sms_developer.zhenzikj.com
+//   ZHENZI_TIMEOUT_MS (2500)                  time one Zhenzi call may take, retries included; keep it
+//                                             under the function's timeout (CloudBase default 3 s)
 //   ZHENZI_CODE_KEY                           key of the code hash (default: derived from the secret)
 //   ZHENZI_CODE_LENGTH (6), ZHENZI_CODE_SECONDS (300), ZHENZI_COOLDOWN_SECONDS (60),
 //   ZHENZI_DAILY_CAP (10), ZHENZI_MAX_ATTEMPTS (5)
@@ -40,6 +42,7 @@ function settings() {
   return {
     config: { route: 'direct', apiUrl: env('ZHENZI_API_URL', undefined), appId: env('ZHENZI_APP_ID', ''), appSecret: secret },
     key: env('ZHENZI_CODE_KEY', 'zhenzisms-code-key:' + secret),
+    budgetMs: Number(env('ZHENZI_TIMEOUT_MS', 2500)) || 2500,
     policy: {
       length: Number(env('ZHENZI_CODE_LENGTH', 6)),
       seconds: Number(env('ZHENZI_CODE_SECONDS', 300)),
@@ -53,7 +56,14 @@ function settings() {
 // A Zhenzi call, answered as the vendor's cloud function did: {code, data}, plus `error`
 // ({code, kind, reason, message, solution, retriable}) when it failed.
 async function zhenzi(op, params, s) {
-  const outcome = await sdk._call(s.config, op, params, { retries: op === 'balance' || op === 'findSmsByMessageId' ? 2 : 0 });
+  // All attempts fit in s.budgetMs, under CloudBase's 3 s default function timeout, so a Zhenzi
+  // that does not answer gives the page 9101 rather than a killed function (9105, outcome
+  // unknown). A send gets the whole budget (it is never repeated); a read shares it with 2 retries.
+  const read = op === 'balance' || op === 'findSmsByMessageId';
+  const options = read
+    ? { retries: 2, retryDelayMs: 50, timeoutMs: Math.max(1, Math.floor((s.budgetMs - 150) / 3)) }
+    : { retries: 0, timeoutMs: s.budgetMs };
+  const outcome = await sdk._call(s.config, op, params, options);
   return outcome.err ? Object.assign({}, outcome.vendor, { error: outcome.err }) : outcome.vendor;
 }
 

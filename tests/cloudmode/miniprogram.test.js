@@ -104,6 +104,33 @@ test('sendCode then validateCode: the code travels only to the phone', async () 
   assert.ok(!everything.includes(code), 'the code never reached the mini-program');
 });
 
+// CloudBase stops a function after 3 s by default (the simulator too): a Zhenzi that does not
+// answer must come back as the SDK's timeout, not as a failed cloud call of unknown outcome.
+test('a hung Zhenzi: send → 9101 from the function within the 3 s cloud limit, not 9105', async () => {
+  sb.queueFault({ fault: 'hang', path: '/sms/send.do', count: 1 });
+  const started = Date.now();
+  const [res] = await viaCallback('send', NUMBER, 'slow');
+  assert.equal(res.errMsg, 'cloud.callFunction:ok');
+  assert.equal(res.data.code, 9101);
+  assert.equal(res.error.kind, 'timeout');
+  assert.ok(Date.now() - started < 3000);
+  assert.equal(sb.requests.filter((r) => r.path === '/sms/send.do' && r.form.message === 'slow').length, 1, 'sent once');
+});
+
+test('a hung Zhenzi: balance retries inside the same budget, then answers or gives 9101', async () => {
+  const before = sb.requests.length;
+  sb.queueFault({ fault: 'hang', path: '/account/balance.do', count: 1 });
+  const [ok] = await viaCallback('balance');
+  assert.equal(ok.data.code, 0, 'the retry after one hang succeeds');
+  assert.equal(sb.requests.length - before, 2);
+  sb.queueFault({ fault: 'hang', path: '/account/balance.do', count: 3 });
+  const started = Date.now();
+  const [res] = await viaCallback('balance');
+  assert.equal(res.data.code, 9101);
+  assert.ok(Date.now() - started < 3000);
+  assert.equal(sb.requests.length - before, 5, '1 + 2 retries');
+});
+
 test('the mini-program made no wx.request, and holds neither the secret nor a vendor host', async () => {
   await mp.pending();
   assert.deepEqual(mp.requests, []);
