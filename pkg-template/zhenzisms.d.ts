@@ -5,7 +5,8 @@
 export interface VendorData<T = unknown> {
   /** 0 = success; server codes 100–1000; SDK-side codes 9001–9999. */
   code: number | string;
-  data: T;
+  /** The value on success; on failure the reason, a Chinese string. */
+  data: T | string;
 }
 
 /** What a callback receives: shaped like wx.request's complete result. */
@@ -139,7 +140,6 @@ export declare class ZhenziClient {
   ready(): Promise<true>;
   /** Resolves to the server's text ("发送成功"). */
   send(message: TextMessage | TemplateMessage, extra?: { messageId?: string; clientIp?: string }): Promise<string>;
-  send(message: Omit<TextMessage, 'messageId' | 'clientIp'> | Omit<TemplateMessage, 'messageId' | 'clientIp'>, extra?: { messageId?: string; clientIp?: string }): Promise<string>;
   /** Messages left. */
   balance(): Promise<number>;
   /** The message record, or null when there is none. */

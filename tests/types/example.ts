@@ -19,8 +19,11 @@ client.send(function (res) {
 }, NUMBER, '您的订单已发货');
 client.send(null, NUMBER, 'text', 'order-1');
 client.balance(function (res) {
-  const left: number = res.data.data;
-  show(left);
+  // data is the balance on success and the reason (a string) on failure.
+  const data: number | string = res.data.data;
+  // @ts-expect-error: not a number until the failure case is ruled out
+  const unchecked: number = res.data.data;
+  if (typeof data === 'number') show(data + 1, unchecked);
 });
 client.balance();
 client.findSmsByMessageId(function (res) {
