@@ -42,8 +42,8 @@ function storageStore(storage) {
   return {
     load: function () {
       var saved = storage.get('sms_code');
-      // Any object is a record this SDK wrote, even with hash '' (a vendor record once checked):
-      // read as a vendor code it would become '[object Object]' with its attempts reset.
+      // Any object is a record this SDK wrote; only a string or number is a vendor code in clear
+      // (read as one, an object would become '[object Object]' with its attempts reset).
       if (saved && typeof saved === 'object') return saved;
       if (saved === '' || saved === undefined || saved === null) return null;
       var expire = Number(storage.get('sms_code_expire')) || 0;

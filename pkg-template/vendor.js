@@ -123,8 +123,7 @@ function createVendorClient(sdk, codes) {
     // Vendor A: the mini-program holds the secret. Prefer initCloud in production.
     init: function (apiUrl, appId, appSecret) {
       mode = 'direct';
-      // The vendor SDKs put appId into the form as given, so init(url, 10001, …) worked: keep that.
-      direct = { apiUrl: apiUrl, appId: typeof appId === 'number' ? String(appId) : appId, appSecret: appSecret };
+      direct = { apiUrl: apiUrl, appId: appId, appSecret: appSecret }; // a numeric appId is fine (core)
       if (!warned && platform.isDevelopment && platform.isDevelopment()) {
         warned = true;
         console.warn('[zhenzisms] direct mode: appSecret is inside the mini-program package, where anyone can read it. Use client.initCloud({name}) in production.');
