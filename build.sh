@@ -76,6 +76,7 @@ build() {
   say "assemble dist/ (and check the shipped module)"
   node tools/assemble.js
   # The demo opens in WeChat DevTools with the SDK and the cloud function it needs.
+  mkdir -p miniprogram-demo/miniprogram/utils
   cp dist/utils/zhenzisms* miniprogram-demo/miniprogram/utils/
   rm -rf miniprogram-demo/cloudfunctions/zhenzisms
   cp -r dist/cloudfunctions/zhenzisms miniprogram-demo/cloudfunctions/zhenzisms
