@@ -1,8 +1,7 @@
 'use strict';
 // Loads miniprogram-simulate (from the project's tool folder) with a DOM installed first.
 // The DOM must exist before the require: exparser picks its "dom" backend at load time, and
-// j-component routes taps through DOM nodes. jsdom is used when the tool folder has it; otherwise
-// the small stand-in in mini-dom.js.
+// j-component routes taps through DOM nodes. jsdom comes from the tool folder (build.sh installs it).
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -11,21 +10,15 @@ const DEMO = path.join(ROOT, 'miniprogram-demo', 'miniprogram');
 
 function installDom() {
   if (typeof global.window === 'object' && global.window.document) return 'existing';
-  let win;
-  let kind;
-  try {
-    // eslint-disable-next-line import/no-dynamic-require, global-require
-    const { JSDOM } = require(path.join(TOOLS, 'jsdom'));
-    win = new JSDOM('<!doctype html><html><head></head><body></body></html>').window;
-    kind = 'jsdom';
-  } catch (e) {
-    // eslint-disable-next-line global-require
-    win = require('./mini-dom').createWindow();
-    kind = 'mini-dom';
-  }
+  // eslint-disable-next-line import/no-dynamic-require, global-require
+  const { JSDOM } = require(path.join(TOOLS, 'jsdom'));
+  const win = new JSDOM('<!doctype html><html><head></head><body></body></html>').window;
+  const kind = 'jsdom';
   global.window = win;
   global.document = win.document;
-  if (typeof global.CustomEvent !== 'function') global.CustomEvent = win.CustomEvent;
+  // Node has Event/CustomEvent of its own, which jsdom's dispatchEvent refuses: use jsdom's.
+  global.Event = win.Event;
+  global.CustomEvent = win.CustomEvent;
   return kind;
 }
 
