@@ -261,4 +261,90 @@ mod tests {
             Some(&Json::num(9001.0))
         );
     }
+
+    /// Hostile input from JS must never panic (a panic kills the wasm instance): every facade
+    /// function, fed generated garbage and mutated valid input, answers with `ok` or `err`.
+    #[test]
+    fn no_input_makes_the_facade_panic() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        const PIECES: [&str; 24] = [
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "\"",
+            "\\u",
+            "\\ud83d",
+            "0",
+            "-1",
+            "1e999",
+            "null",
+            "true",
+            "\"number\"",
+            "\"15811112222\"",
+            "\"message\"",
+            "\"appId\"",
+            "\"appSecret\"",
+            "\"record\"",
+            "\"salt\"",
+            "验",
+            "\u{0}",
+            "😀",
+        ];
+        const VALID: [&str; 4] = [
+            r#"{"appId":"1","appSecret":"s","route":"relay","apiUrl":"https://a.b"}"#,
+            r#"{"number":"15811112222","message":"x","templateId":"1","templateParams":["a",1]}"#,
+            r#"{"code":0,"data":{"message":"m","toNumber":1}}"#,
+            r#"{"number":"15811112222","code":"123456","now":5,"record":{"number":"15811112222","salt":"","hash":"","attemptsLeft":0}}"#,
+        ];
+        let text = |next: &mut dyn FnMut() -> u64| -> String {
+            let mut out = String::new();
+            if next().is_multiple_of(2) {
+                // A valid input with a cut, a splice or a repeat.
+                let v = VALID[(next() % 4) as usize];
+                let cut = (next() as usize) % (v.len() + 1);
+                let cut = (0..=cut)
+                    .rev()
+                    .find(|&i| v.is_char_boundary(i))
+                    .unwrap_or(0);
+                out.push_str(&v[..cut]);
+                out.push_str(PIECES[(next() % 24) as usize]);
+                out.push_str(&v[cut..]);
+            } else {
+                for _ in 0..(next() % 40) {
+                    out.push_str(PIECES[(next() % 24) as usize]);
+                }
+            }
+            out
+        };
+        let answered = |out: String| {
+            let v = json::parse(&out).expect("always JSON");
+            assert!(v.get("ok").is_some() || v.get("err").is_some(), "{out}");
+        };
+        let ops = [
+            "send",
+            "sendTemplate",
+            "balance",
+            "findSmsByMessageId",
+            "",
+            "x",
+        ];
+        for _ in 0..20_000 {
+            let op = ops[(next() % 6) as usize];
+            answered(build_request(op, &text(&mut next), &text(&mut next)));
+            answered(parse_reply(op, (next() % 600) as u16, &text(&mut next)));
+            let entropy: Vec<u8> = (0..(next() % 80)).map(|_| next() as u8).collect();
+            answered(code_issue(&text(&mut next), &entropy));
+            answered(code_verify(&text(&mut next)));
+            answered(error_info(next() as i32, &text(&mut next)));
+        }
+    }
 }
