@@ -1,19 +1,12 @@
 // The Promise API (ZhenziClient) from dist/npm against the sandbox, direct route: every call
 // and what the server saw.
 'use strict';
-const { test, before, after, beforeEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert');
-const { sdk, NUMBER, startSandbox, clientFor, destroyAgents } = require('./helpers.js');
+const { sdk, NUMBER, useSandbox, clientFor } = require('./helpers.js');
 
 let sb;
-before(async () => {
-  sb = await startSandbox({ port: 0 });
-});
-beforeEach(() => sb.reset());
-after(async () => {
-  await sb.close();
-  destroyAgents();
-});
+useSandbox((s) => (sb = s));
 
 test('the package exports both APIs and the error helpers', async () => {
   assert.equal(typeof sdk.ZhenziClient, 'function');

@@ -1,19 +1,12 @@
 // Every error code through the Promise API: refused input never reaches the server; server
 // codes come back as ZhenziError with the table's fields.
 'use strict';
-const { test, before, after, beforeEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert');
-const { sdk, NUMBER, startSandbox, clientFor, rejection, destroyAgents } = require('./helpers.js');
+const { sdk, NUMBER, useSandbox, clientFor, rejection } = require('./helpers.js');
 
 let sb;
-before(async () => {
-  sb = await startSandbox({ port: 0 });
-});
-beforeEach(() => sb.reset());
-after(async () => {
-  await sb.close();
-  destroyAgents();
-});
+useSandbox((s) => (sb = s));
 
 function assertError(e, code, kind) {
   assert.ok(e instanceof sdk.ZhenziError, 'a ZhenziError');

@@ -1,24 +1,17 @@
 // Transport faults through the Node platform: each becomes its own SDK code, slow chunked
 // bodies are read whole, and TLS certificates are verified.
 'use strict';
-const { test, before, after, beforeEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const https = require('https');
 const { execFileSync } = require('child_process');
-const { sdk, NUMBER, startSandbox, clientFor, closedPort, rejection, destroyAgents } = require('./helpers.js');
+const { sdk, NUMBER, useSandbox, clientFor, closedPort, rejection } = require('./helpers.js');
 
 let sb;
-before(async () => {
-  sb = await startSandbox({ port: 0 });
-});
-beforeEach(() => sb.reset());
-after(async () => {
-  await sb.close();
-  destroyAgents();
-});
+useSandbox((s) => (sb = s));
 
 test('hang: no reply within timeoutMs → 9101 after about timeoutMs', async () => {
   sb.queueFault({ fault: 'hang', count: 1 });

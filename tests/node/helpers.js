@@ -1,6 +1,7 @@
 // Shared by the tests/node suites: the built npm package, a sandbox per suite, clients
 // pointed at it, ports nobody listens on, and closing everything so the process exits.
 'use strict';
+const { before, beforeEach, after } = require('node:test');
 const net = require('net');
 const { startSandbox } = require('../sandbox/server.js');
 
@@ -58,4 +59,19 @@ async function emptyAgents() {
   while (agents.some((a) => a.totalSocketCount > 0)) await new Promise((r) => setTimeout(r, 1));
 }
 
-module.exports = { sdk, nodePlatform, DIST, NUMBER, startSandbox, clientFor, closedPort, rejection, destroyAgents, emptyAgents };
+// The hooks every suite here needs: one sandbox for the file (handed to `use`), reset before
+// each test, closed after with the Node platform's keep-alive sockets.
+function useSandbox(use) {
+  let sb;
+  before(async () => {
+    sb = await startSandbox({ port: 0 });
+    use(sb);
+  });
+  beforeEach(() => sb.reset());
+  after(async () => {
+    await sb.close();
+    destroyAgents();
+  });
+}
+
+module.exports = { sdk, nodePlatform, DIST, NUMBER, startSandbox, useSandbox, clientFor, closedPort, rejection, destroyAgents, emptyAgents };

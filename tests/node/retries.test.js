@@ -1,20 +1,13 @@
 // Retries exactly where the rule says (client.js mayRetry): balance and lookups on retriable
 // errors; sends only when no connection was made. And keep-alive: few connections for many calls.
 'use strict';
-const { test, before, after, beforeEach } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert');
 const diagnostics = require('diagnostics_channel');
-const { sdk, NUMBER, startSandbox, clientFor, closedPort, rejection, destroyAgents, emptyAgents } = require('./helpers.js');
+const { sdk, NUMBER, useSandbox, clientFor, closedPort, rejection, emptyAgents } = require('./helpers.js');
 
 let sb;
-before(async () => {
-  sb = await startSandbox({ port: 0 });
-});
-beforeEach(() => sb.reset());
-after(async () => {
-  await sb.close();
-  destroyAgents();
-});
+useSandbox((s) => (sb = s));
 
 // Counts client sockets Node opens while `fn` runs (each connection attempt is one), by
 // listening on Node's own 'net.client.socket' diagnostics channel: nothing is replaced.
