@@ -44,8 +44,13 @@ ZhenziError.prototype = Object.create(Error.prototype, {
   constructor: { value: ZhenziError, writable: true, configurable: true }
 });
 
+// 9104 with what went wrong: the one error that must be described without the core.
+function notReady(detail) {
+  return Object.assign({}, LOAD_FAILED, { detail: detail });
+}
+
 function loadFailed(detail) {
-  var info = Object.assign({}, LOAD_FAILED, { detail: detail });
+  var info = notReady(detail);
   return { err: info, vendor: { code: info.code, data: info.reason } };
 }
 
@@ -98,7 +103,7 @@ function createSdk(platform, defaults) {
   // Random bytes now, from the pool; the pool refills itself in the background.
   function takeEntropy(n) {
     if (pool.length < n && platform.randomBytesSync) fill(platform.randomBytesSync(POOL_BYTES));
-    if (pool.length < n) throw new ZhenziError(Object.assign({}, LOAD_FAILED, { detail: 'random bytes are not ready yet: await client.ready()' }));
+    if (pool.length < n) throw new ZhenziError(notReady('random bytes are not ready yet: await client.ready()'));
     var out = pool.slice(0, n);
     pool = pool.slice(n);
     var r = refill();
@@ -135,12 +140,12 @@ function createSdk(platform, defaults) {
     return Promise.all([load(), r]).then(function () {
       return true;
     }, function (e) {
-      throw e instanceof ZhenziError ? e : new ZhenziError(loadFailed(String(e && e.message || e)).err);
+      throw e instanceof ZhenziError ? e : new ZhenziError(notReady(String(e && e.message || e)));
     });
   }
 
   function coreNow() {
-    if (!core) throw new ZhenziError(Object.assign({}, LOAD_FAILED, { detail: 'call client.ready() and wait for it first' }));
+    if (!core) throw new ZhenziError(notReady('call client.ready() and wait for it first'));
     return core;
   }
 
@@ -213,7 +218,7 @@ function createSdk(platform, defaults) {
     // {code, kind, reason, message, solution, retriable} for any code (sync, after ready).
     errorInfo: function (code) {
       if (!core && Number(code) === LOAD_FAILED.code) return Object.assign({}, LOAD_FAILED);
-      return decode(coreNow().errorInfo(Number(code) || 0, '')).err;
+      return sdk._errorInfo(Number(code) || 0, '');
     },
     errorTable: function () {
       return decode(coreNow().errorTable());
@@ -229,6 +234,10 @@ function createSdk(platform, defaults) {
     _load: load,
     _takeEntropy: takeEntropy,
     _core: coreNow,
+    // The table's entry for `code` with `detail`, from the core (after ready).
+    _errorInfo: function (code, detail) {
+      return decode(coreNow().errorInfo(code, detail)).err;
+    },
     _vendorResult: vendorResult,
     _callOnce: callOnce,
     _platform: platform

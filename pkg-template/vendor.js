@@ -44,7 +44,7 @@ function createVendorClient(sdk, codes) {
   }
 
   function errorOf(code, detail) {
-    return new sdk.ZhenziError(JSON.parse(sdk._core().errorInfo(code, detail)).err);
+    return new sdk.ZhenziError(sdk._errorInfo(code, detail));
   }
 
   function runDirect(op, params) {

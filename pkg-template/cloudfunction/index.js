@@ -116,11 +116,11 @@ async function sendCode(event, caller, store, s) {
   }
   const call = codes.fill(pick(event, ['number', 'message', 'templateId', 'templateParams', 'messageId', 'clientIp']), issued.ok.code);
   if (!call) {
-    const err = JSON.parse(core.errorInfo(100, 'message must contain {code}, or use a templateId')).err;
+    const err = sdk._errorInfo(100, 'message must contain {code}, or use a templateId');
     return { code: 'smsError', msg: err.reason, error: err };
   }
   if (!(await claimSlots(store, slots, seen, now))) {
-    const err = JSON.parse(core.errorInfo(9201, 'another code is being sent to this number or by this user')).err;
+    const err = sdk._errorInfo(9201, 'another code is being sent to this number or by this user');
     return { code: 'intervalError', msg: err.reason, error: err };
   }
   const sent = await zhenzi(call[0], Object.assign({ clientIp: s.clientIp }, call[1]), s);
