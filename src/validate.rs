@@ -41,7 +41,8 @@ pub fn message(raw: &str) -> Result<&str, Error> {
             [
                 "message has ",
                 &int_text(chars as i64),
-                " characters; at most 1000",
+                " characters; at most ",
+                &int_text(MAX_MESSAGE_CHARS as i64),
             ]
             .concat(),
         ));
@@ -60,7 +61,13 @@ fn id_like(raw: &str, what: &str) -> Result<String, Error> {
     } else {
         Err(Error::new(
             PARAM_FORMAT,
-            [what, " may hold at most 64 of A-Z a-z 0-9 - _ . :"].concat(),
+            [
+                what,
+                " may hold at most ",
+                &int_text(MAX_ID_LEN as i64),
+                " of A-Z a-z 0-9 - _ . :",
+            ]
+            .concat(),
         ))
     }
 }
