@@ -98,8 +98,10 @@ run_tests() {
   wasm-pack --log-level warn test --node --release
   say "wasm-pack test --headless --chrome"
   wasm-pack --log-level warn test --headless --chrome --release
-  say "typings: tsc --noEmit"
+  say "typings and the shim's @ts-check: tsc --noEmit"
   tsc --noEmit -p tests/types
+  tsc --noEmit -p pkg-template/miniprogram
+  tsc --noEmit -p pkg-template/node
   say "node --test (sandbox, simulator, SDK, demo)"
   node --test --test-reporter=spec --test-reporter-destination=stdout $(find tests -name '*.test.js' -not -path '*/node_modules/*' | sort)
 }

@@ -10,7 +10,7 @@ const path = require('path');
 const zlib = require('zlib');
 const { makeGlue } = require('./make-glue.js');
 const { listExports } = require('./wasm-exports.js');
-const { wasmFeatures } = require('../tests/simulator/wasm-features.js');
+const { wasmFeatures } = require('./wasm-features.js');
 const { minify } = require('terser');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -20,23 +20,13 @@ const TEMPLATE = path.join(ROOT, 'pkg-template');
 const FINAL = path.join(ROOT, 'dist');
 const DIST = path.join(ROOT, 'dist.building');
 
-// Shipped file name → template file. The prefix keeps them apart from a project's own utils.
-const SHARED = {
-  'zhenzisms_client.js': 'client.js',
-  'zhenzisms_vendor.js': 'vendor.js',
-  'zhenzisms_codes.js': 'codes.js',
-};
-const MINIPROGRAM = Object.assign({}, SHARED, {
-  'zhenzisms.js': 'entry-miniprogram.js',
-  'zhenzisms_wx.js': 'platform-wx.js',
-  'zhenzisms_web.js': 'platform-web.js',
-  'zhenzisms.d.ts': 'zhenzisms.d.ts',
-});
-const NODE = Object.assign({}, SHARED, {
-  'zhenzisms.js': 'entry-node.js',
-  'zhenzisms_node.js': 'platform-node.js',
-  'zhenzisms.d.ts': 'zhenzisms.d.ts',
-});
+// pkg-template/ holds one folder per target, each file under the name it ships as, so that
+// assembling is copying: shared/ goes everywhere, then the target's own folder.
+const MINIPROGRAM = ['shared', 'miniprogram'];
+const NODE = ['shared', 'node'];
+const CLOUD = ['shared', 'node', 'cloudfunction'];
+// For tsc and editors only: the typings of the generated glue, and the per-target tsc projects.
+const NOT_SHIPPED = ['zhenzisms_core.d.ts', 'tsconfig.json'];
 const NPM_WASM_PATH = '/miniprogram_npm/zhenzisms-wasm/zhenzisms_bg.wasm.br';
 
 function fail(message) {
@@ -72,12 +62,16 @@ function smokeTest(bytes, gluePath) {
   return 'loaded and called: buildRequest + parseReply answer as expected';
 }
 
-function copyFiles(dir, files, transform) {
+// Copies every file of the template folders into `dir` (later folders win on a name).
+function copyFolders(dir, folders, transform) {
   fs.mkdirSync(dir, { recursive: true });
-  for (const [name, source] of Object.entries(files)) {
-    let text = fs.readFileSync(path.join(TEMPLATE, source), 'utf8');
-    if (transform) text = transform(name, text);
-    fs.writeFileSync(path.join(dir, name), text);
+  for (const folder of folders) {
+    for (const name of fs.readdirSync(path.join(TEMPLATE, folder))) {
+      if (NOT_SHIPPED.includes(name)) continue;
+      let text = fs.readFileSync(path.join(TEMPLATE, folder, name), 'utf8');
+      if (transform) text = transform(name, text);
+      fs.writeFileSync(path.join(dir, name), text);
+    }
   }
 }
 
@@ -95,12 +89,12 @@ async function minifyFolder(dir) {
 async function main() {
   const wasm = fs.readFileSync(path.join(BINDGEN, 'zhenzisms_bg.opt.wasm'));
   const checked = checkModule(wasm);
-  const glue = makeGlue(fs.readFileSync(path.join(BINDGEN, 'zhenzisms.js'), 'utf8'), fs.readFileSync(path.join(TEMPLATE, 'utf8.js'), 'utf8'));
+  const glue = makeGlue(fs.readFileSync(path.join(BINDGEN, 'zhenzisms.js'), 'utf8'), fs.readFileSync(path.join(__dirname, 'glue-utf8.js'), 'utf8'));
   const br = zlib.brotliCompressSync(wasm, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: wasm.length } });
 
   fs.rmSync(DIST, { recursive: true, force: true });
   const utils = path.join(DIST, 'utils');
-  copyFiles(utils, MINIPROGRAM);
+  copyFolders(utils, MINIPROGRAM);
   fs.writeFileSync(path.join(utils, 'zhenzisms_core.js'), glue);
   fs.writeFileSync(path.join(utils, 'zhenzisms_bg.wasm.br'), br);
   await minifyFolder(utils);
@@ -108,21 +102,19 @@ async function main() {
 
   // npm: Node entry at the top, the mini-program files in miniprogram_dist/ for "构建 npm".
   const npm = path.join(DIST, 'npm');
-  copyFiles(npm, NODE);
+  copyFolders(npm, NODE);
   fs.writeFileSync(path.join(npm, 'zhenzisms_core.js'), glue);
   fs.writeFileSync(path.join(npm, 'zhenzisms_bg.wasm'), wasm);
-  copyFiles(path.join(npm, 'miniprogram_dist'), MINIPROGRAM, (name, text) =>
+  copyFolders(path.join(npm, 'miniprogram_dist'), MINIPROGRAM, (name, text) =>
     name === 'zhenzisms_wx.js' ? text.replace("'/utils/zhenzisms_bg.wasm.br'", `'${NPM_WASM_PATH}'`) : text);
   fs.writeFileSync(path.join(npm, 'miniprogram_dist/zhenzisms_core.js'), glue);
   fs.writeFileSync(path.join(npm, 'miniprogram_dist/zhenzisms_bg.wasm.br'), br);
   await minifyFolder(path.join(npm, 'miniprogram_dist'));
-  const pkg = JSON.parse(fs.readFileSync(path.join(TEMPLATE, 'package.json'), 'utf8'));
-  fs.writeFileSync(path.join(npm, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
-  fs.copyFileSync(path.join(TEMPLATE, 'README.md'), path.join(npm, 'README.md'));
+  copyFolders(npm, ['npm']); // package.json, README.md
 
   // The cloud function: the Node files plus its handler and package.json.
   const cloud = path.join(DIST, 'cloudfunctions/zhenzisms');
-  copyFiles(cloud, Object.assign({}, NODE, { 'index.js': 'cloudfunction/index.js', 'zhenzisms_store.js': 'cloudfunction/store.js', 'package.json': 'cloudfunction/package.json' }));
+  copyFolders(cloud, CLOUD);
   fs.writeFileSync(path.join(cloud, 'zhenzisms_core.js'), glue);
   fs.writeFileSync(path.join(cloud, 'zhenzisms_bg.wasm'), wasm);
 

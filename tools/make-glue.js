@@ -6,7 +6,7 @@
 // wasm-bindgen is pinned exactly, so every edit below must match exactly once; if a new
 // version changes the glue, the build stops here instead of shipping something half-edited.
 //
-// usage: node tools/make-glue.js <wasm-bindgen js> <pkg-template/utf8.js> <out.js>
+// usage: node tools/make-glue.js <wasm-bindgen js> <tools/glue-utf8.js> <out.js>
 'use strict';
 const fs = require('fs');
 

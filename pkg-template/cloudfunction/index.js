@@ -1,3 +1,4 @@
+// @ts-check
 // The zhenzisms cloud function. appSecret stays here, in the function's environment
 // variables, never in the mini-program. Routes follow the vendor's cloud function
 // (event.$url): send, balance, findSmsByMessageId, sendCode, validateCode — so pages written
@@ -16,7 +17,8 @@
 'use strict';
 
 const cloud = require('wx-server-sdk');
-const sdk = require('./zhenzisms.js');
+// The SDK's internals (_call, _core…) as well as its public API: typed loosely here.
+const sdk = /** @type {any} */ (require('./zhenzisms.js'));
 const codes = require('./zhenzisms_codes.js');
 const { createStore } = require('./zhenzisms_store.js');
 

@@ -15,7 +15,7 @@ const { createMisc } = require('./wx-misc.js');
 const { createCloud } = require('./cloud.js');
 const { createWXWebAssembly } = require('./wxwebassembly.js');
 const { createFramework } = require('./framework.js');
-const { wasmFeatures } = require('./wasm-features.js');
+const { wasmFeatures } = require('../../tools/wasm-features.js');
 
 function createMiniProgram(options) {
   const opts = options || {};

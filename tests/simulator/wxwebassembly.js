@@ -17,7 +17,7 @@
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
-const { analyseWasm } = require('./wasm-features.js');
+const { analyseWasm } = require('../../tools/wasm-features.js');
 
 function createWXWebAssembly(sim) {
   const { realm } = sim;

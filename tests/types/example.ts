@@ -1,10 +1,10 @@
 // Every call of both APIs, written as users write them, type-checked against the shipped
-// typings (pkg-template/zhenzisms.d.ts). Never run: `tsc --noEmit -p tests/types` only.
+// typings (pkg-template/shared/zhenzisms.d.ts). Never run: `tsc --noEmit -p tests/types` only.
 // The `@ts-expect-error` lines are misuse the typings must refuse (tsc fails if they don't).
-import { client, ZhenziClient, ZhenziError, errorInfo, errorTable, ready } from '../../pkg-template/zhenzisms';
-import type { VendorResult, SmsRecord, ValidateResult, ErrorInfo } from '../../pkg-template/zhenzisms';
+import { client, ZhenziClient, ZhenziError, errorInfo, errorTable, ready } from '../../pkg-template/shared/zhenzisms';
+import type { VendorResult, SmsRecord, ValidateResult, ErrorInfo } from '../../pkg-template/shared/zhenzisms';
 // How mini-program pages written in TypeScript load utils/zhenzisms.js.
-import zhenzisms = require('../../pkg-template/zhenzisms');
+import zhenzisms = require('../../pkg-template/shared/zhenzisms');
 
 declare function show(...values: unknown[]): void;
 const NUMBER = '13800138000';

@@ -1,16 +1,29 @@
+// @ts-check
 // zhenzisms_client.js — the SDK's API over a platform (wx, Node or web). Shipped as is.
 //
 // The Rust core (zhenzisms_core.js + .wasm) builds requests, validates input, parses replies
 // and runs the verification-code rules; this file turns that into the vendor's callback API
 // (`client.send(cb, …)`, res.data = {code, data}) and a Promise API (`ZhenziClient`).
-// A platform object supplies the IO:
-//   route                 'relay' (mini-program) or 'direct' (servers)
-//   loadCore(wasmPath)    → Promise<core>      (loadCoreSync() where the host can)
-//   request(req)          → Promise<{status, header, body}>; rejects {code: 9100|9101|9103, detail, sent}
-//   randomBytes(n)        → Promise<Uint8Array> from the host CSPRNG (randomBytesSync where it can)
-//   storage               {get, set, remove} for client-side code records
-//   cloudCall(name, data, env) → Promise<result>   (mini-program only)
-//   isDevelopment()       → whether to print the one-time direct-mode warning
+// A platform object supplies the IO (zhenzisms_wx.js, zhenzisms_node.js, zhenzisms_web.js):
+/**
+ * @typedef {typeof import('./zhenzisms_core.js')} Core
+ * @typedef {{url: string, method: string, header: Object<string, string>, body: string, timeoutMs: number}} Request
+ * @typedef {{status: number, header: Object<string, any>, body: string}} Reply
+ * @typedef {{code: number, detail: string, sent: boolean}} TransportFailure
+ *   code 9100 network, 9101 timeout, 9103 unreadable; `sent`: whether the request may have left
+ * @typedef {Object} Platform
+ * @property {string} name                           'wx' | 'node' | 'web'
+ * @property {'relay' | 'direct'} route              relay in a mini-program, direct on servers
+ * @property {string} [defaultWasmPath]
+ * @property {(wasmPath?: string) => Promise<Core>} [loadCore]
+ * @property {(wasmPath?: string) => Core} [loadCoreSync]   where the host can load synchronously
+ * @property {(req: Request) => Promise<Reply>} request      rejects with a TransportFailure
+ * @property {(n: number) => Promise<Uint8Array>} randomBytes   the host CSPRNG
+ * @property {(n: number) => Uint8Array} [randomBytesSync]
+ * @property {{get: (key: string) => any, set: (key: string, value: any) => void}} storage
+ * @property {(name: string, data: Object, env?: string) => Promise<any>} [cloudCall]   mini-program only
+ * @property {() => boolean} [isDevelopment]         whether to print the one-time direct-mode warning
+ */
 'use strict';
 
 var codes = require('./zhenzisms_codes.js');
@@ -28,7 +41,10 @@ var POOL_BYTES = 1024; // CSPRNG bytes kept ahead of need: a code takes 48
 
 // An error with the fields of the core's table: code, kind, reason (zh), message (en),
 // solution, retriable, detail. Never carries a secret: the core never puts one in.
+// Called with or without `new`: it returns the Error it made, so the stack is a real one.
+/** @constructor @param {any} info */
 function ZhenziError(info) {
+  /** @type {any} */
   var e = new Error(info.message + (info.detail ? ': ' + info.detail : ''));
   Object.setPrototypeOf(e, ZhenziError.prototype);
   e.name = 'ZhenziError';
@@ -287,14 +303,16 @@ function createPromiseClient(sdk) {
     };
     self.ready = sdk.ready;
   }
-  ZhenziClient.prototype.toString = function () {
+  /** @type {any} */
+  var proto = ZhenziClient.prototype;
+  proto.toString = function () {
     return '[ZhenziClient appId=' + this.appId + ']';
   };
-  ZhenziClient.prototype.toJSON = function () {
+  proto.toJSON = function () {
     return { appId: this.appId };
   };
   if (typeof Symbol === 'function' && Symbol.for) {
-    ZhenziClient.prototype[Symbol.for('nodejs.util.inspect.custom')] = function () {
+    proto[Symbol.for('nodejs.util.inspect.custom')] = function () {
       return this.toString();
     };
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // zhenzisms.js — drop-in for the vendor's utils/zhenzisms.js (versions A–E), backed by a
 // Rust core compiled to WebAssembly. In a mini-program it uses wx.*; elsewhere (a browser,
 // or Node loading this folder) fetch and WebAssembly.

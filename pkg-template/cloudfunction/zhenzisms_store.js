@@ -1,3 +1,4 @@
+// @ts-check
 // zhenzisms_store.js — verification-code records in the cloud database (collection
 // `sms-record`), through the wx-server-sdk database API. One document per code sent:
 // {openid, number, record: {hash, salt, expiresAt, attemptsLeft, used, …}, createTime, status}.

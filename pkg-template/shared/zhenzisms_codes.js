@@ -1,3 +1,4 @@
+// @ts-check
 // zhenzisms_codes.js — verification codes over the core: issue, verify, fill the code into a
 // message or template, and keep the record in mini-program storage under the vendor's keys.
 // The rules themselves (uniform digits, keyed hash, expiry, attempts, cooldown, daily cap)

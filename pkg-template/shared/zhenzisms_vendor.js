@@ -1,3 +1,4 @@
+// @ts-check
 // zhenzisms_vendor.js — `client`, the drop-in for the vendor's utils/zhenzisms.js: every call
 // form of versions A–E (ZHENZI-API.md), in direct mode (appSecret in the package, requests
 // through the relay) or cloud mode (initCloud: a cloud function holds the secret).
@@ -85,6 +86,7 @@ function createVendorClient(sdk, codes) {
     return sdk.ready().then(function () {
       var core = sdk._core();
       var store = codes.storageStore(platform.storage);
+      /** @type {any} */
       var policy = Object.assign({}, options.codePolicy);
       if (p.seconds) policy.seconds = Number(p.seconds);
       if (p.length) policy.length = Number(p.length);
@@ -189,6 +191,7 @@ function createVendorClient(sdk, codes) {
         throw errorOf(9001, 'createCode is not available in cloud mode (the code must not reach the phone): use sendCode');
       }
       var store = codes.storageStore(platform.storage);
+      /** @type {any} */
       var policy = Object.assign({}, options.codePolicy, { cooldownMs: 0 });
       if (length) policy.length = Number(length);
       if (seconds) policy.seconds = Number(seconds);

@@ -1,3 +1,4 @@
+// @ts-check
 // zhenzisms_wx.js — the mini-program platform: WXWebAssembly, wx.request, wx.getRandomValues,
 // wx storage, wx.cloud. Uses nothing the mini-program runtime lacks (MINIPROGRAM-RUNTIME.md).
 'use strict';
@@ -22,7 +23,7 @@ module.exports = {
     if (typeof WXWebAssembly === 'undefined') {
       return Promise.reject(new Error('WXWebAssembly is not available (base library 2.13.0+ is required; .wasm.br needs 2.14.0+)'));
     }
-    return WXWebAssembly.instantiate(wasmPath || module.exports.defaultWasmPath, core.imports()).then(function (r) {
+    return WXWebAssembly.instantiate(wasmPath || module.exports.defaultWasmPath, core.imports()).then(function (/** @type {any} */ r) {
       core.attach(r.instance || r, r.module);
       return core;
     });

@@ -1,3 +1,4 @@
+// @ts-check
 // zhenzisms_web.js — the platform wherever there is no `wx`: browsers, and Node when the
 // mini-program folder itself is loaded there. fetch, WebAssembly, crypto.getRandomValues,
 // localStorage (or memory).

@@ -1,3 +1,4 @@
+// @ts-check
 // zhenzisms — for Node (WeChat cloud functions, servers): the vendor-compatible `client` and
 // the Promise API `ZhenziClient`, over https with keep-alive and timeouts.
 //   const { ZhenziClient } = require('zhenzisms-wasm');

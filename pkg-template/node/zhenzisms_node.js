@@ -1,3 +1,4 @@
+// @ts-check
 // zhenzisms_node.js — the Node platform (cloud functions, servers): the wasm loaded
 // synchronously from the file beside this one, https with keep-alive agents, connect and
 // total timeouts, TLS verification on, the whole body read whatever its chunking.
@@ -60,7 +61,7 @@ function request(req) {
       res.on('aborted', function () {
         fail(9100, 'connection closed mid-reply');
       });
-      res.on('error', function (e) {
+      res.on('error', function (/** @type {any} */ e) {
         fail(9100, e.code || e.message);
       });
     });
@@ -80,7 +81,7 @@ function request(req) {
         clearTimeout(connectTimer);
       });
     });
-    r.on('error', function (e) {
+    r.on('error', function (/** @type {any} */ e) {
       fail(9100, e.code || e.message);
     });
     timer = setTimeout(function () {

@@ -1,0 +1,21 @@
+// The interface of zhenzisms_core.js, which the build generates from wasm-bindgen's glue
+// (tools/make-glue.js) next to the shim files. Not shipped: it lets tsc and editors resolve
+// `require('./zhenzisms_core.js')` in pkg-template/. Every function takes and returns text
+// (JSON where it says so): see src/api.rs.
+
+/** The imports object the wasm module must be instantiated with. */
+export function imports(): WebAssembly.Imports;
+/** Hands the instantiated module to the glue; call once before anything below. */
+export function attach(instance: WebAssembly.Instance, module?: WebAssembly.Module): void;
+/** → JSON `{ok: {url, method, header, body}}` or `{err, vendor}`. */
+export function buildRequest(op: string, config: string, params: string): string;
+/** → JSON `{ok, vendor}` or `{err, vendor}`. */
+export function parseReply(op: string, status: number, body: string): string;
+/** → JSON `{err, vendor}`: the table's entry for `code`, with `detail`. */
+export function errorInfo(code: number, detail: string): string;
+/** → JSON array of every entry of the error table. */
+export function errorTable(): string;
+/** → JSON `{ok: {code, record}}` or `{err, vendor}`. */
+export function codeIssue(input: string, entropy: Uint8Array): string;
+/** → JSON `{ok: {result, record}}`. */
+export function codeVerify(input: string): string;
