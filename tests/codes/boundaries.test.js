@@ -1,4 +1,4 @@
-// Issue 6.3: the drop-in in client (direct) mode, with the clock the SDK reads under test
+// The drop-in in client (direct) mode, with the clock the SDK reads under test
 // control (mp.global.Date.now): expiry edges, cooldown, attempts, single use, wrong number,
 // no code, version B's validateCode(code), and a page upgraded mid-flow (vendor storage).
 'use strict';

@@ -1,4 +1,4 @@
-// Issue 6.4: the full client-mode flow through the sandbox, in every call form the vendor
+// The full client-mode flow through the sandbox, in every call form the vendor
 // versions used: sendCode → the phone (sandbox inbox) → validateCode → ok, then refused;
 // the code is never stored in clear; createCode + a manual template send.
 'use strict';

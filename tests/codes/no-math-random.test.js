@@ -1,4 +1,4 @@
-// Issue 6.2: Math.random is never used. The whole client-mode flow runs in the simulator with
+// Math.random is never used. The whole client-mode flow runs in the simulator with
 // Math.random throwing (and counted), the cloud function runs with the host's Math.random
 // throwing, and no shipped file refers to it (JS text, and the wasm imports nothing random).
 'use strict';
