@@ -12,6 +12,7 @@ const { makeGlue } = require('./make-glue.js');
 const { listExports } = require('./wasm-exports.js');
 const { wasmFeatures } = require('./wasm-features.js');
 const { minify } = require('terser');
+const { cargoVersion } = require('./version.js');
 
 const ROOT = path.resolve(__dirname, '..');
 const BINDGEN = path.join(ROOT, 'target/bindgen');
@@ -68,13 +69,6 @@ function smokeTest(bytes, gluePath) {
 // the JS (`zhenzisms.version`) get it from there at build time.
 const VERSION = cargoVersion();
 const VERSION_LINE = "var VERSION = '0.0.0-dev';";
-
-function cargoVersion() {
-  const toml = fs.readFileSync(path.join(ROOT, 'Cargo.toml'), 'utf8');
-  const m = /^\[package\][^[]*?^version\s*=\s*"([^"]+)"/m.exec(toml);
-  if (!m) fail('no [package] version in Cargo.toml');
-  return m[1];
-}
 
 function stampVersion(name, text) {
   if (name === 'package.json') {
