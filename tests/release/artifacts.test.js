@@ -67,6 +67,10 @@ test('the version is stamped into the JS and every package.json of the downloads
   for (const file of [path.join(cloud, 'package.json'), path.join(pkg, 'package/package.json')]) {
     assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).version, h.VERSION, file);
   }
+  // One source: the templates carry no version of their own to drift from Cargo.toml's.
+  for (const dir of ['npm', 'cloudfunction']) {
+    assert.equal(JSON.parse(fs.readFileSync(path.join(h.ROOT, 'pkg-template', dir, 'package.json'), 'utf8')).version, undefined, dir);
+  }
 });
 
 test('the npm tarball: entry points, LICENSE, README in both languages linking the guide, repository/homepage/bugs', (t) => {
