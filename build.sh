@@ -6,6 +6,10 @@
 #   ./build.sh test     every suite: Rust (fmt, clippy, native, wasm in Node and Chromium),
 #                       JS (sandbox, simulator, SDK, demo), typings
 #   ./build.sh bench    the budgets of DESIGN.md, measured and printed
+#   ./build.sh release  build, then the downloads into dist/release/: the utils/ zip, the cloud
+#                       function zip, the npm tarball, each with a .sha256 (tools/release.js)
+#   ./build.sh demo     build, then the local sandbox for miniprogram-demo/ on 127.0.0.1:8787,
+#                       in the foreground until Ctrl-C (tools/demo-server.js)
 #   ./build.sh setup | build | clean
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -61,6 +65,15 @@ setup_test_tools() {
   fi
 }
 
+# tests/release/ unpacks the release zips with Info-ZIP's unzip: a second implementation, not ours.
+setup_unzip() {
+  if ! command -v unzip >/dev/null; then
+    say "apt: unzip"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip >/dev/null
+  fi
+}
+
 build() {
   say "cargo +nightly build (wasm32, MVP features, build-std)"
   RUSTFLAGS="-Ctarget-cpu=mvp -Zunstable-options -Cpanic=immediate-abort" \
@@ -85,6 +98,18 @@ build() {
 run_main_job() {
   say "main job: a verification code through dist/utils in the mini-program simulator, against the local sandbox"
   node tools/main-job.js
+}
+
+make_release() {
+  say "release: zips, npm tarball and SHA-256 sums into dist/release/"
+  node tools/release.js
+}
+
+run_demo() {
+  # Hook: steps that need the built demo before the sandbox starts go here
+  # (e.g. screenshots: node tools/demo-shots.js).
+  say "demo: local sandbox for miniprogram-demo/ (Ctrl-C stops it)"
+  exec node tools/demo-server.js
 }
 
 run_tests() {
@@ -112,11 +137,12 @@ case "${1:-}" in
     build
     run_main_job
     ;;
-  setup) setup_build_tools && setup_test_tools ;;
+  setup) setup_build_tools && setup_test_tools && setup_unzip ;;
   build) setup_build_tools && build ;;
   test)
     setup_build_tools
     setup_test_tools
+    setup_unzip
     run_tests
     ;;
   bench)
@@ -124,9 +150,19 @@ case "${1:-}" in
     build
     node tools/bench.js
     ;;
+  release)
+    setup_build_tools
+    build
+    make_release
+    ;;
+  demo)
+    setup_build_tools
+    build
+    run_demo
+    ;;
   clean) rm -rf dist target/bindgen ;;
   *)
-    echo "usage: ./build.sh [test | bench | setup | build | clean]"
+    echo "usage: ./build.sh [test | bench | release | demo | setup | build | clean]"
     exit 2
     ;;
 esac

@@ -12,6 +12,7 @@ const { makeGlue } = require('./make-glue.js');
 const { listExports } = require('./wasm-exports.js');
 const { wasmFeatures } = require('./wasm-features.js');
 const { minify } = require('terser');
+const { cargoVersion } = require('./version.js');
 
 const ROOT = path.resolve(__dirname, '..');
 const BINDGEN = path.join(ROOT, 'target/bindgen');
@@ -25,6 +26,8 @@ const DIST = path.join(ROOT, 'dist.building');
 const MINIPROGRAM = ['shared', 'miniprogram'];
 const NODE = ['shared', 'node'];
 const CLOUD = ['shared', 'node', 'cloudfunction'];
+// The npm package's miniprogram_dist/: the mini-program files plus index.js, its entry.
+const MINIPROGRAM_NPM = MINIPROGRAM.concat('npm-miniprogram');
 // For tsc and editors only: the typings of the generated glue, and the per-target tsc projects.
 const NOT_SHIPPED = ['zhenzisms_core.d.ts', 'tsconfig.json'];
 const NPM_WASM_PATH = '/miniprogram_npm/zhenzisms-wasm/zhenzisms_bg.wasm.br';
@@ -62,13 +65,30 @@ function smokeTest(bytes, gluePath) {
   return 'loaded and called: buildRequest + parseReply answer as expected';
 }
 
+// The release number has one source, Cargo.toml's [package] version; every package.json and
+// the JS (`zhenzisms.version`) get it from there at build time.
+const VERSION = cargoVersion();
+const VERSION_LINE = "var VERSION = '0.0.0-dev';";
+
+function stampVersion(name, text) {
+  if (name === 'package.json') {
+    const pkg = JSON.parse(text); // name first, then version, then the rest as written
+    return JSON.stringify(Object.assign({ name: pkg.name, version: VERSION }, pkg, { version: VERSION }), null, 2) + '\n';
+  }
+  if (name === 'zhenzisms_client.js') {
+    if (!text.includes(VERSION_LINE)) fail(`${name} has no line ${VERSION_LINE} to stamp the version into`);
+    return text.replace(VERSION_LINE, `var VERSION = '${VERSION}';`);
+  }
+  return text;
+}
+
 // Copies every file of the template folders into `dir` (later folders win on a name).
 function copyFolders(dir, folders, transform) {
   fs.mkdirSync(dir, { recursive: true });
   for (const folder of folders) {
     for (const name of fs.readdirSync(path.join(TEMPLATE, folder))) {
       if (NOT_SHIPPED.includes(name)) continue;
-      let text = fs.readFileSync(path.join(TEMPLATE, folder, name), 'utf8');
+      let text = stampVersion(name, fs.readFileSync(path.join(TEMPLATE, folder, name), 'utf8'));
       if (transform) text = transform(name, text);
       fs.writeFileSync(path.join(dir, name), text);
     }
@@ -81,7 +101,7 @@ async function minifyFolder(dir) {
   for (const name of fs.readdirSync(dir)) {
     if (!name.endsWith('.js')) continue;
     const file = path.join(dir, name);
-    const out = await minify(fs.readFileSync(file, 'utf8'), { ecma: 2015, compress: { passes: 3 }, mangle: true, toplevel: true, format: { comments: false, preamble: '// zhenzisms-wasm (built; sources in pkg-template/)' } });
+    const out = await minify(fs.readFileSync(file, 'utf8'), { ecma: 2015, compress: { passes: 3 }, mangle: true, toplevel: true, format: { comments: false, preamble: `// zhenzisms-wasm ${VERSION} (MIT; built from pkg-template/)` } });
     fs.writeFileSync(file, out.code + '\n');
   }
 }
@@ -105,12 +125,13 @@ async function main() {
   copyFolders(npm, NODE);
   fs.writeFileSync(path.join(npm, 'zhenzisms_core.js'), glue);
   fs.writeFileSync(path.join(npm, 'zhenzisms_bg.wasm'), wasm);
-  copyFolders(path.join(npm, 'miniprogram_dist'), MINIPROGRAM, (name, text) =>
+  copyFolders(path.join(npm, 'miniprogram_dist'), MINIPROGRAM_NPM, (name, text) =>
     name === 'zhenzisms_wx.js' ? text.replace("'/utils/zhenzisms_bg.wasm.br'", `'${NPM_WASM_PATH}'`) : text);
   fs.writeFileSync(path.join(npm, 'miniprogram_dist/zhenzisms_core.js'), glue);
   fs.writeFileSync(path.join(npm, 'miniprogram_dist/zhenzisms_bg.wasm.br'), br);
   await minifyFolder(path.join(npm, 'miniprogram_dist'));
   copyFolders(npm, ['npm']); // package.json, README.md
+  fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(npm, 'LICENSE'));
 
   // The cloud function: the Node files plus its handler and package.json.
   const cloud = path.join(DIST, 'cloudfunctions/zhenzisms');

@@ -1,5 +1,5 @@
 // Turns wasm-bindgen's `--target web` glue into a CommonJS module every runtime can load
-// (MINIPROGRAM-RUNTIME.md): no TextEncoder/TextDecoder, no WebAssembly global, no fetch,
+// (docs/runtime.md): no TextEncoder/TextDecoder, no WebAssembly global, no fetch,
 // no import.meta, no ES module syntax. The loaders instantiate the wasm themselves and hand
 // the instance to `attach`.
 //

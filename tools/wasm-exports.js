@@ -1,6 +1,6 @@
 // Reads and rewrites the export section of a wasm binary.
 // Used by the build to drop exported globals (iOS WeChat cannot load a module that
-// exports one, MINIPROGRAM-RUNTIME.md) and to check that none remain.
+// exports one, docs/runtime.md) and to check that none remain.
 'use strict';
 
 function readLeb(bytes, pos) {

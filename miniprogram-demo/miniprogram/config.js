@@ -1,4 +1,4 @@
-// Demo configuration. The defaults talk to the LOCAL SANDBOX that ../../build.sh starts on
+// Demo configuration. The defaults talk to the LOCAL SANDBOX that `./build.sh demo` starts on
 // http://127.0.0.1:8787 (tests/sandbox/server.js), so no real SMS is sent and no account is needed.
 //
 // !!! A real mini-program must NOT ship appId/appSecret in its code package: anyone can unpack a

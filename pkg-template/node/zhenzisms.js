@@ -2,8 +2,24 @@
 // zhenzisms — for Node (WeChat cloud functions, servers): the vendor-compatible `client` and
 // the Promise API `ZhenziClient`, over https with keep-alive and timeouts.
 //   const { ZhenziClient } = require('zhenzisms-wasm');
+//   import { ZhenziClient } from 'zhenzisms-wasm';          // ESM works too (see below)
 //   const sms = new ZhenziClient({ apiUrl, appId, appSecret });
 //   await sms.send({ number, message });
 'use strict';
 
-module.exports = require('./zhenzisms_client.js').createSdk(require('./zhenzisms_node.js'));
+var sdk = require('./zhenzisms_client.js').createSdk(require('./zhenzisms_node.js'));
+// (any: so tsc does not read the lines below as aliases of themselves)
+module.exports = /** @type {any} */ (sdk);
+
+// Node gives an ES module `import { x } from` a CommonJS file only the names it can see
+// without running it (cjs-module-lexer reads `module.exports.x = …` lines). The SDK object is made
+// at run time, so each public name is assigned here once more, plainly. A new public name
+// must be added here too: tests/release/ imports every one from an .mjs.
+module.exports.client = sdk.client;
+module.exports.ZhenziClient = sdk.ZhenziClient;
+module.exports.ZhenziError = sdk.ZhenziError;
+module.exports.ready = sdk.ready;
+module.exports.configure = sdk.configure;
+module.exports.errorInfo = sdk.errorInfo;
+module.exports.errorTable = sdk.errorTable;
+module.exports.version = sdk.version;

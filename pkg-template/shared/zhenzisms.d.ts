@@ -146,7 +146,11 @@ export declare class ZhenziClient {
   findSmsByMessageId(messageId: string): Promise<SmsRecord | null>;
 }
 
+/** The release, e.g. '0.1.0' (stamped at build time; '0.0.0-dev' in unbuilt sources). */
+export declare const version: string;
 export declare const client: VendorClient;
 export declare function ready(): Promise<true>;
+/** Where the wasm is, before the first call (as `client.configure({ wasmPath })`). */
+export declare function configure(options: { wasmPath?: string }): void;
 export declare function errorInfo(code: number): ErrorInfo;
 export declare function errorTable(): ErrorInfo[];

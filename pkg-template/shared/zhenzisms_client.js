@@ -38,6 +38,8 @@ var LOAD_FAILED = {
 };
 var DEFAULT_TIMEOUT_MS = 10000;
 var POOL_BYTES = 1024; // CSPRNG bytes kept ahead of need: a code takes 48
+// The release, written in by tools/assemble.js from Cargo.toml (the one place it is set).
+var VERSION = '0.0.0-dev';
 
 // An error with the fields of the core's table: code, kind, reason (zh), message (en),
 // solution, retriable, detail. Never carries a secret: the core never puts one in.
@@ -229,6 +231,7 @@ function createSdk(platform, defaults) {
   }
 
   var sdk = {
+    version: VERSION,
     ZhenziError: ZhenziError,
     ready: ready,
     // {code, kind, reason, message, solution, retriable} for any code (sync, after ready).

@@ -13,7 +13,7 @@ const zlib = require('node:zlib');
 const { wasmFeatures } = require('../simulator');
 const h = require('./helpers.js');
 
-// Globals a phone does not have (MINIPROGRAM-RUNTIME.md; the simulator removes them).
+// Globals a phone does not have (docs/runtime.md; the simulator removes them).
 const MISSING = [
   'WebAssembly', 'TextEncoder', 'TextDecoder', 'fetch', 'XMLHttpRequest', 'process', 'Buffer', 'crypto',
   'window', 'document', 'self', 'queueMicrotask', 'setImmediate', 'structuredClone', 'atob', 'btoa',

@@ -1,6 +1,6 @@
 'use strict';
 // Local Zhenzi (榛子云短信) sandbox: an independent implementation of the vendor's HTTP
-// protocol as described in /work/shared/ZHENZI-API.md, plus a fake "phone" (inboxes), a
+// protocol as described in docs/zhenzi-api.md, plus a fake "phone" (inboxes), a
 // request log and fault injection. Node built-ins only; it must not import project code.
 //
 // CLI:    node tests/sandbox/server.js --port 0 [--fixture path.json] [--verbose]
@@ -18,7 +18,7 @@ const CHUNK_GAP_MS = 5;
 
 const DEFAULT_FIXTURE_PATH = path.join(__dirname, 'fixture.json');
 
-// Vendor error texts (ZHENZI-API.md, "Error codes").
+// Vendor error texts (docs/zhenzi-api.md, "Error codes").
 const VENDOR_TEXT = {
   100: '参数格式错误',
   101: '短信内容超过1000字',
@@ -378,7 +378,7 @@ async function startSandbox(options = {}) {
     const app = apps.get(form.appId);
     if (!app) return { error: vendorError(105) };
     if (app.banned) return { error: vendorError(106) };
-    // Balance never returns 111 (ZHENZI-API.md), so a missing account looks like a bad appId there.
+    // Balance never returns 111 (docs/zhenzi-api.md), so a missing account looks like a bad appId there.
     if (!app.accountExists) return { error: vendorError(call === 'balance' ? 105 : 111) };
     if (app.appSecret !== form.appSecret) return { error: vendorError(110) };
     if (app.ipWhitelist.length > 0 && !app.ipWhitelist.includes(ip)) return { error: vendorError(107) };

@@ -1,6 +1,6 @@
 'use strict';
 // A WeChat mini-program runtime simulator for tests (Node built-ins only).
-// See /work/shared/MINIPROGRAM-RUNTIME.md "Simulator spec" and README.md
+// See docs/runtime.md for the rules it imitates and README.md
 // in this folder. Entry point: createMiniProgram(options) → mp.
 
 const fs = require('fs');
