@@ -34,9 +34,10 @@ function loadModule(file, env, cache) {
 
 /**
  * → {comp, options, app, wx, toasts, cloudInits}. `pageRel` like 'pages/login/login'. The page's onLoad/onShow are
- * not called: tests call comp.instance.onLoad() when they want to.
+ * not called: tests call comp.instance.onLoad() when they want to. `wxExtra` adds to or replaces
+ * members of `wx` (e.g. cloud.callFunction, getAccountInfoSync).
  */
-function renderPage(pageRel, { sdk, globalData }) {
+function renderPage(pageRel, { sdk, globalData, wxExtra }) {
   const base = path.join(DEMO, pageRel);
   const json = JSON.parse(fs.readFileSync(`${base}.json`, 'utf8'));
   const toasts = [];
@@ -44,7 +45,7 @@ function renderPage(pageRel, { sdk, globalData }) {
   const wx = Object.assign(Object.create(global.wx), {
     showToast: (o) => toasts.push(o),
     cloud: { init: (o) => cloudInits.push(o) },
-  });
+  }, wxExtra || {});
   let app = null;
   let options = null;
   const env = {
