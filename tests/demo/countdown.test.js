@@ -67,6 +67,15 @@ describe('countdown arithmetic (countdown.js)', () => {
 });
 
 describe('<sms-code-button> under miniprogram-simulate', () => {
+  test('the default texts: idle, counting (fixed width in WXSS), sending', async (t) => {
+    const { label, tap, comp } = mount(t, {});
+    assert.equal(label(), '获取验证码');
+    await tap();
+    assert.equal(label(), '发送中');
+    comp.instance.start(60);
+    assert.equal(label(), '重新获取 60s');
+  });
+
   test('renders idle with its text, enabled', (t) => {
     const { label, attr, comp } = mount(t, { text: '发送验证码' });
     assert.equal(label(), '发送验证码');
@@ -103,6 +112,7 @@ describe('<sms-code-button> under miniprogram-simulate', () => {
     assert.equal(label(), `${seconds}s`);
     assert.equal(attr('aria-disabled'), true);
     assert.ok(!comp.data.sending);
+    assert.match(attr('class'), /\bis-counting\b/, 'the counting style (a readable grey)');
 
     await tap();
     assert.equal(names('send').length, 1, 'taps while counting are ignored');
@@ -117,6 +127,7 @@ describe('<sms-code-button> under miniprogram-simulate', () => {
     assert.equal(names('end').length, 1);
     assert.equal(attr('aria-disabled'), false);
     assert.equal(label(), '获取验证码');
+    assert.doesNotMatch(attr('class'), /is-counting|is-locked/);
     assert.deepEqual(names('tick').map((e) => e.detail.remaining), [5, 4, 3, 2, 1]);
 
     t.mock.timers.tick(10000);
