@@ -45,7 +45,7 @@ function view(entry) {
     request: JSON.stringify(entry.request),
     response: JSON.stringify(entry.response),
     ok: !error,
-    error: error ? `${error.code}${error.kind ? ` · ${error.kind}` : ''} · ${error.reason || ''}` : '',
+    error: error ? [error.code, error.kind, error.reason].filter((x) => x != null && x !== '').join(' · ') : '',
     solution: error && error.solution ? error.solution : '',
     detail: error && error.detail ? String(error.detail) : '',
   };
