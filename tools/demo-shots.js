@@ -169,7 +169,19 @@ function states() {
   ];
 }
 
+/** Without a CJK font Chromium draws every Chinese character as a box: refuse instead. */
+function assertCjkFont() {
+  let families = '';
+  try {
+    families = require('child_process').execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  } catch (e) {
+    families = '';
+  }
+  if (!families.trim()) throw new Error('no Chinese font for Chromium: install one (Debian: apt-get install fonts-noto-cjk)');
+}
+
 async function main() {
+  assertCjkFont();
   // eslint-disable-next-line import/no-dynamic-require
   const { chromium } = require(path.join(render.TOOLS, 'playwright-core'));
   const npm = path.join(render.ROOT, 'dist', 'npm');
