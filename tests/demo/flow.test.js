@@ -44,7 +44,14 @@ const CODE_LENGTH = 5;
 assert.notEqual(CODE_LENGTH, demoConfig.codeLength, 'the flow config must differ from the shipped one');
 assert.notEqual(CODE_SECONDS, demoConfig.codeSeconds, 'the flow config must differ from the shipped one');
 const START_BALANCE = 1000; // app 10001 in tests/sandbox/fixture.json
-const CLOUD_ENV = { ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: 'sandbox-secret-10001' };
+// The cloud function's own policy matches the page's config: a page may tighten it, never loosen it.
+const CLOUD_ENV = {
+  ZHENZI_APP_ID: '10001',
+  ZHENZI_APP_SECRET: 'sandbox-secret-10001',
+  ZHENZI_CODE_LENGTH: String(CODE_LENGTH),
+  ZHENZI_CODE_SECONDS: String(CODE_SECONDS),
+  ZHENZI_COOLDOWN_SECONDS: String(demoConfig.resendSeconds),
+};
 
 const built = fs.existsSync(path.join(DIST_UTILS, 'zhenzisms.js'))
   && fs.existsSync(path.join(DIST_CLOUD, 'index.js'));

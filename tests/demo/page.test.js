@@ -192,6 +192,11 @@ describe('login page: what the user sees', () => {
 
     t.mock.timers.tick(1000);
     assert.equal(p.codeButtonText(), `重新获取 ${config.resendSeconds - 1}s`);
+    await p.input('#phone', '15871770252');
+    assert.equal(p.text('.sent'), '验证码已发送至 158****0252', 'the same number typed again: still true');
+    await p.input('#phone', '1587177025');
+    assert.equal(p.text('.sent'), '', 'another number: the notice goes');
+    await p.input('#phone', '15871770252');
     t.mock.timers.tick((config.resendSeconds - 1) * 1000);
     assert.equal(p.codeButtonText(), '获取验证码');
     assert.equal(p.codeButton().data.locked, false, 'usable again after the countdown');

@@ -69,12 +69,14 @@ Page({
   // Returning the cleaned value makes the input show it (digits only, at most 11).
   onPhoneInput(e) {
     const phone = logic.checkPhone(e.detail.value);
-    this.update({ phone: phone.value, phoneValid: phone.valid, phoneError: phone.error, formError: '' });
+    const patch = { phone: phone.value, phoneValid: phone.valid, phoneError: phone.error, formError: '' };
+    if (phone.value !== this.data.phone) patch.sentTo = ''; // "sent to 138****8000" no longer applies
+    this.update(patch);
     return phone.value;
   },
 
   onClearPhone() {
-    this.update({ phone: '', phoneValid: false, phoneError: '', formError: '' });
+    this.update({ phone: '', phoneValid: false, phoneError: '', formError: '', sentTo: '' });
   },
 
   onCodeInput(e) {
