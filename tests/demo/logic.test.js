@@ -294,6 +294,8 @@ describe('developer page logic', () => {
       [{ data: { code: 'forbidden', data: 'x' } }, null],
       [{ data: { code: 100, data: 'unknown $url: balance' } }, { code: 100, kind: 'input', reason: '参数格式错误' }],
       [{ data: { code: 9301, data: 'route disabled' } }, { code: 9301, kind: 'disabled', reason: '此查询未开启' }],
+      [{ data: { code: 9106, data: 'x' } }, { code: 9106, kind: 'forbidden', reason: 'r' }],
+      [{ data: { code: 9107, data: '此路由默认关闭' } }, { code: 9107, kind: 'server', reason: 'r' }],
     ];
     for (const [res, info] of off) {
       assert.equal(tools.routeRefusal('cloud', res, info), tools.ROUTE_OFF, JSON.stringify(res));
