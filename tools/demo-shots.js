@@ -206,7 +206,7 @@ async function main() {
   }
 }
 
-module.exports = { shoot, states, scriptedSdk };
+module.exports = { shoot, states, scriptedSdk, WIDTH, SCALE };
 
 if (require.main === module) {
   main().then(() => process.exit(0), (e) => {

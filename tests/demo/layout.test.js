@@ -111,3 +111,18 @@ test('developer page: "查询余额" sits at the end of its row, not floating in
   assert.ok(Math.abs(m['#balance'].right - rowRight) <= 1, `right edge ${m['#balance'].right} vs ${rowRight}`);
   assert.ok(m['.balance'].x < m['#balance'].x);
 });
+
+test('the pictures the README shows are the states tools/demo-shots.js draws, committed, at the size it draws', () => {
+  const fs = require('node:fs');
+  const dir = path.join(render.ROOT, 'miniprogram-demo', 'screenshots');
+  const readme = fs.readFileSync(path.join(render.ROOT, 'miniprogram-demo', 'README.md'), 'utf8');
+  const shown = new Set([...readme.matchAll(/\]\(screenshots\/([\w.-]+\.png)\)/g)].map((m) => m[1]));
+  const drawn = shots.states().map((s) => s[0]);
+  assert.deepEqual([...shown].sort(), [...drawn].sort());
+  for (const file of drawn) {
+    const png = fs.readFileSync(path.join(dir, file));
+    assert.equal(png.subarray(1, 4).toString(), 'PNG', file);
+    assert.equal(png.readUInt32BE(16), Math.ceil(shots.WIDTH * shots.SCALE), `${file} width`);
+    assert.ok(png.length < 200 * 1024, `${file} is small (${png.length} B)`);
+  }
+});
