@@ -8,7 +8,8 @@
 #   ./build.sh bench    the budgets of DESIGN.md, measured and printed
 #   ./build.sh release  build, then the downloads into dist/release/: the utils/ zip, the cloud
 #                       function zip, the npm tarball, each with a .sha256 (tools/release.js)
-#   ./build.sh demo     build, then the local sandbox for miniprogram-demo/ on 127.0.0.1:8787,
+#   ./build.sh demo     build, the demo pictures (tools/demo-shots.js), then the local sandbox for
+#                       miniprogram-demo/ on 127.0.0.1:8787,
 #                       in the foreground until Ctrl-C (tools/demo-server.js)
 #   ./build.sh setup | build | clean
 set -euo pipefail
@@ -58,20 +59,23 @@ setup_test_tools() {
     say "cargo install wasm-pack (~2 min)"
     cargo install wasm-pack
   fi
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    say "apt: chromium and chromium-driver"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
-  fi
+  setup_chromium
+}
+
+# Debian packages, installed once: `apt_install PACKAGE…` (apt-get update first, as a fresh machine needs).
+apt_install() {
+  say "apt: $*"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+setup_chromium() {
+  command -v chromium >/dev/null && command -v chromedriver >/dev/null || apt_install chromium chromium-driver
 }
 
 # tests/release/ unpacks the release zips with Info-ZIP's unzip: a second implementation, not ours.
 setup_unzip() {
-  if ! command -v unzip >/dev/null; then
-    say "apt: unzip"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip >/dev/null
-  fi
+  command -v unzip >/dev/null || apt_install unzip
 }
 
 build() {
@@ -106,8 +110,12 @@ make_release() {
 }
 
 run_demo() {
-  # Hook: steps that need the built demo before the sandbox starts go here
-  # (e.g. screenshots: node tools/demo-shots.js).
+  # The demo README's pictures: the main states rendered from the simulator in headless Chromium.
+  # Chromium draws Chinese only with a CJK font installed.
+  setup_chromium
+  fc-list :lang=zh 2>/dev/null | grep -q . || apt_install fonts-noto-cjk
+  say "demo: pictures of the main states (miniprogram-demo/screenshots/)"
+  node tools/demo-shots.js
   say "demo: local sandbox for miniprogram-demo/ (Ctrl-C stops it)"
   exec node tools/demo-server.js
 }

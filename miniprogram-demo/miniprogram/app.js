@@ -1,14 +1,36 @@
+// The demo app: which mode the shared SDK client is in, and the developer page's request log.
+const zhenzisms = require('./utils/zhenzisms.js');
 const config = require('./config.js');
+const loginLogic = require('./pages/login/logic.js');
 
 App({
   globalData: {
-    mode: config.mode,   // 'direct' | 'cloud', switched on the login page, shared with the tools page
-    lastMessageId: '',   // messageId of the last code sent, pre-filled on the tools page
+    mode: config.mode,   // 'cloud' | 'direct', switched on the developer page
+    target: 'sandbox',   // direct mode: 'sandbox' | 'real' (config.real)
+    applied: '',         // the mode the client was last set up in ('' = not yet)
+    lastMessageId: '',   // messageId of the last direct-mode code, pre-filled on the developer page
+    devLog: [],          // see devlog.js
     cloudReady: false,
   },
 
   onLaunch() {
-    if (this.globalData.mode === 'cloud') this.ensureCloud();
+    this.ensureClient();
+  },
+
+  /** Set the client up in globalData.mode, once; pages call it in onLoad. */
+  ensureClient() {
+    if (!this.globalData.applied) this.useMode(this.globalData.mode, this.globalData.target);
+    return this.globalData.applied;
+  },
+
+  /** Switch the shared client (zhenzisms.client) to a mode; returns the mode applied. */
+  useMode(mode, target) {
+    if (mode === 'cloud') this.ensureCloud();
+    const applied = loginLogic.applyMode(zhenzisms.client, config, mode, target);
+    this.globalData.mode = applied;
+    this.globalData.applied = applied;
+    this.globalData.target = target === 'real' ? 'real' : 'sandbox';
+    return applied;
   },
 
   /**

@@ -1,31 +1,42 @@
-// Demo configuration. The defaults talk to the LOCAL SANDBOX that `./build.sh demo` starts on
-// http://127.0.0.1:8787 (tests/sandbox/server.js), so no real SMS is sent and no account is needed.
+// Demo configuration. Cloud mode is the default and the recommended mode: the page calls the cloud
+// function `zhenzisms`, which holds the appSecret, makes and checks the code; then the demo cloud
+// function `login` asks zhenzisms whether this user really verified this number before signing in.
+//
+// Direct mode (switched on the developer page) talks to the LOCAL SANDBOX that `./build.sh demo` starts on
+// http://127.0.0.1:8787 (tests/sandbox/server.js): no real SMS, no account needed.
 //
 // !!! A real mini-program must NOT ship appId/appSecret in its code package: anyone can unpack a
-// !!! mini-program and read them, then send SMS on your balance. Use mode 'cloud' instead: the secret
-// !!! lives in the cloud function's environment variables (ZHENZI_APP_SECRET) and never reaches the phone.
+// !!! mini-program and read them, then send SMS on your balance. Direct mode is for development only.
 // 真实小程序不要把 appSecret 写在代码里（代码包可被解包），请使用云函数模式 mode: 'cloud'。
 module.exports = {
-  // 'direct': the page calls Zhenzi through wx.request (vendor-compatible, secret in the package).
   // 'cloud':  the page calls the cloud function `cloudFunctionName`, which holds the secret.
-  mode: 'direct',
+  // 'direct': the page calls Zhenzi through wx.request (vendor-compatible, secret in the package).
+  mode: 'cloud',
 
-  // Direct mode only. apiUrl is the vendor host the relay forwards to:
-  // https://sms_developer.zhenzikj.com (individual) or https://sms.zhenzikj.com (enterprise).
-  apiUrl: 'https://sms_developer.zhenzikj.com',
-  appId: '10001',                   // a sandbox app (tests/sandbox/fixture.json)
-  appSecret: 'sandbox-secret-10001', // sandbox only — see the warning above
-  // Where wx.request posts to. Real value: https://smsdeveloper.zhenzikj.com (the SDK's default,
-  // which must be on the request-domain whitelist). The sandbox is plain http on loopback, which only
-  // works with "不校验合法域名" (project.config.json: setting.urlCheck = false) in DevTools.
-  relayUrl: 'http://127.0.0.1:8787',
-
-  // Cloud mode only. cloudEnv '' = the default environment of the cloud development account.
+  // Cloud mode. cloudEnv '' = the default environment of the cloud development account.
   cloudEnv: '',
   cloudFunctionName: 'zhenzisms',
+  loginFunctionName: 'login', // cloudfunctions/login: signs in only what zhenzisms says was verified
+
+  // Direct mode, target "sandbox" (the default target). apiUrl is the vendor host the relay forwards
+  // to: https://sms_developer.zhenzikj.com (individual) or https://sms.zhenzikj.com (enterprise).
+  apiUrl: 'https://sms_developer.zhenzikj.com',
+  appId: '10001',                    // a sandbox app (tests/sandbox/fixture.json)
+  appSecret: 'sandbox-secret-10001', // sandbox only — see the warning above
+  // Where wx.request posts to. The sandbox is plain http on loopback, which only works with
+  // "不校验合法域名" (project.config.json: setting.urlCheck = false) in DevTools.
+  relayUrl: 'http://127.0.0.1:8787',
+
+  // Direct mode, target "real": your own Zhenzi account, for trying it in DevTools only. Requests go
+  // to the SDK's default relay https://smsdeveloper.zhenzikj.com (add it to the request whitelist).
+  real: {
+    apiUrl: 'https://sms_developer.zhenzikj.com',
+    appId: '',
+    appSecret: '',
+  },
 
   // Verification-code settings used by the login page.
   codeLength: 6,     // digits, 4–8
   codeSeconds: 300,  // how long a code stays valid
-  resendSeconds: 60, // countdown on the "获取验证码" button (the SDK also enforces a cooldown)
+  resendSeconds: 60, // countdown of "获取验证码" (the SDK also enforces a cooldown)
 };

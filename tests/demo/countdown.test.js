@@ -67,10 +67,19 @@ describe('countdown arithmetic (countdown.js)', () => {
 });
 
 describe('<sms-code-button> under miniprogram-simulate', () => {
+  test('the default texts: idle, counting (fixed width in WXSS), sending', async (t) => {
+    const { label, tap, comp } = mount(t, {});
+    assert.equal(label(), '获取验证码');
+    await tap();
+    assert.equal(label(), '发送中');
+    comp.instance.start(60);
+    assert.equal(label(), '重新获取 60s');
+  });
+
   test('renders idle with its text, enabled', (t) => {
     const { label, attr, comp } = mount(t, { text: '发送验证码' });
     assert.equal(label(), '发送验证码');
-    assert.equal(attr('disabled'), false);
+    assert.equal(attr('aria-disabled'), false);
     assert.equal(comp.data.remaining, 0);
   });
 
@@ -78,13 +87,13 @@ describe('<sms-code-button> under miniprogram-simulate', () => {
     const { tap, names, attr, label, comp } = mount(t, { seconds: 60 });
     await tap();
     assert.equal(names('send').length, 1);
-    assert.equal(attr('disabled'), true, 'locked while the request is in flight');
-    assert.equal(attr('loading'), true);
+    assert.equal(attr('aria-disabled'), true, 'locked while the request is in flight');
+    assert.equal(label(), '发送中', 'says it is sending');
     await tap();
     assert.equal(names('send').length, 1, 'a second tap while sending is ignored');
 
     comp.instance.reset();
-    assert.equal(attr('disabled'), false);
+    assert.equal(attr('aria-disabled'), false);
     assert.equal(label(), '获取验证码');
     await tap();
     assert.equal(names('send').length, 2);
@@ -101,8 +110,9 @@ describe('<sms-code-button> under miniprogram-simulate', () => {
     assert.equal(start[0].detail.seconds, seconds);
     assert.equal(start[0].detail.endAt, T0 + seconds * 1000);
     assert.equal(label(), `${seconds}s`);
-    assert.equal(attr('disabled'), true);
-    assert.equal(attr('loading'), false);
+    assert.equal(attr('aria-disabled'), true);
+    assert.ok(!comp.data.sending);
+    assert.match(attr('class'), /\bis-counting\b/, 'the counting style (a readable grey)');
 
     await tap();
     assert.equal(names('send').length, 1, 'taps while counting are ignored');
@@ -110,13 +120,14 @@ describe('<sms-code-button> under miniprogram-simulate', () => {
     for (let s = seconds - 1; s >= 1; s--) {
       t.mock.timers.tick(1000);
       assert.equal(label(), `${s}s`);
-      assert.equal(attr('disabled'), true);
+      assert.equal(attr('aria-disabled'), true);
     }
     assert.equal(names('end').length, 0);
     t.mock.timers.tick(1000);
     assert.equal(names('end').length, 1);
-    assert.equal(attr('disabled'), false);
+    assert.equal(attr('aria-disabled'), false);
     assert.equal(label(), '获取验证码');
+    assert.doesNotMatch(attr('class'), /is-counting|is-locked/);
     assert.deepEqual(names('tick').map((e) => e.detail.remaining), [5, 4, 3, 2, 1]);
 
     t.mock.timers.tick(10000);
@@ -135,11 +146,11 @@ describe('<sms-code-button> under miniprogram-simulate', () => {
 
   test('the disabled property (invalid number) locks it and taps do nothing', async (t) => {
     const { comp, tap, names, attr } = mount(t, { disabled: true });
-    assert.equal(attr('disabled'), true);
+    assert.equal(attr('aria-disabled'), true);
     await tap();
     assert.equal(names('send').length, 0);
     comp.setData({ disabled: false });
-    assert.equal(attr('disabled'), false);
+    assert.equal(attr('aria-disabled'), false);
     await tap();
     assert.equal(names('send').length, 1);
   });
@@ -150,7 +161,7 @@ describe('<sms-code-button> under miniprogram-simulate', () => {
     comp.setData({ disabled: true });
     t.mock.timers.tick(2000);
     assert.equal(names('end').length, 1);
-    assert.equal(attr('disabled'), true);
+    assert.equal(attr('aria-disabled'), true);
   });
 
   test('page hide stops the timer; show recomputes from the end time', (t) => {
@@ -179,7 +190,7 @@ describe('<sms-code-button> under miniprogram-simulate', () => {
     assert.equal(names('end').length, 0);
     comp.triggerPageLifeTime('show');
     assert.equal(names('end').length, 1);
-    assert.equal(attr('disabled'), false);
+    assert.equal(attr('aria-disabled'), false);
     assert.equal(label(), '获取验证码');
     comp.triggerPageLifeTime('show');
     assert.equal(names('end').length, 1);
@@ -200,7 +211,7 @@ describe('<sms-code-button> under miniprogram-simulate', () => {
     comp.instance.start();
     t.mock.timers.tick(3000);
     comp.instance.reset();
-    assert.equal(attr('disabled'), false);
+    assert.equal(attr('aria-disabled'), false);
     t.mock.timers.tick(20000);
     assert.equal(names('end').length, 0);
   });
@@ -208,11 +219,11 @@ describe('<sms-code-button> under miniprogram-simulate', () => {
   test('unlocks by itself if the page never answers a send', async (t) => {
     const { tap, attr, names } = mount(t, { pendingTimeout: 5000 });
     await tap();
-    assert.equal(attr('disabled'), true);
+    assert.equal(attr('aria-disabled'), true);
     t.mock.timers.tick(4999);
-    assert.equal(attr('disabled'), true);
+    assert.equal(attr('aria-disabled'), true);
     t.mock.timers.tick(1);
-    assert.equal(attr('disabled'), false);
+    assert.equal(attr('aria-disabled'), false);
     assert.equal(names('start').length, 0);
   });
 

@@ -1,15 +1,21 @@
 'use strict';
-// End to end: the demo's own pages (login.js, tools.js, their logic.js, app.js, config.js) with the
-// REAL built SDK (dist/utils/) running in the mini-program runtime simulator (tests/simulator/),
-// talking over real HTTP to the local Zhenzi sandbox (tests/sandbox/server.js). A test plays the user:
-// types the number through the page's input handler, taps "获取验证码", reads the SMS from the sandbox
-// inbox (the phone), types the code, taps "登录 / 验证", and checks what the page shows.
+// End to end: the demo's own pages (login.js, tools.js, their logic.js, app.js, config.js) and its
+// login cloud function with the REAL built SDK (dist/utils/) and the REAL built zhenzisms cloud
+// function (dist/cloudfunctions/zhenzisms/), in the mini-program runtime simulator (tests/simulator/),
+// over real HTTP to the local Zhenzi sandbox (tests/sandbox/server.js). A test plays the user: types
+// the number through the page's input handler, taps "获取验证码", reads the SMS from the sandbox inbox
+// (the phone), types the code, ticks the consent, taps "登录", and checks what the page shows
+// (page.data: the texts the WXML renders and whether the login button is enabled).
 //
 // Each mini-program is a temp copy of miniprogram-demo/miniprogram with dist/utils/* in utils/ and a
-// config.js pointing relayUrl at the sandbox, with a 120 s code lifetime and 5-digit codes (so the
-// page's settings are seen to reach the SDK). The clock the SDK reads is the simulator's Date.now,
-// which the tests move forward instead of waiting. The simulator renders nothing, so the page's
-// selectComponent('#code-btn') is a recorder of start()/reset().
+// config.js in the mode under test, relayUrl pointing at the sandbox, a 120 s code lifetime and
+// 5-digit codes (so the page's settings are seen to reach the SDK). The clock the SDK reads is the
+// simulator's Date.now, which the tests move forward instead of waiting. The simulator renders
+// nothing, so the page's selectComponent('#code-btn') is a recorder of start()/reset().
+//
+// The sign-in step of cloud mode needs zhenzisms's `checkVerified` route (issue 12's verified-result
+// check). Until that is merged, the tests marked "needs checkVerified" fail: they are written
+// against the contract ({code: 'success', number, verifiedAt} | {code: 'not_verified', msg}).
 //
 // dist/ is built (git-ignored); without it these tests are skipped, as the demo README says.
 const { test, describe, before, after } = require('node:test');
@@ -23,6 +29,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const DEMO = path.join(ROOT, 'miniprogram-demo', 'miniprogram');
 const DIST_UTILS = path.join(ROOT, 'dist', 'utils');
 const DIST_CLOUD = path.join(ROOT, 'dist', 'cloudfunctions', 'zhenzisms');
+const LOGIN_FUNCTION = path.join(ROOT, 'miniprogram-demo', 'cloudfunctions', 'login', 'index.js');
 
 const { startSandbox } = require('../sandbox/server.js');
 const { createMiniProgram } = require('../simulator');
@@ -37,6 +44,14 @@ const CODE_LENGTH = 5;
 assert.notEqual(CODE_LENGTH, demoConfig.codeLength, 'the flow config must differ from the shipped one');
 assert.notEqual(CODE_SECONDS, demoConfig.codeSeconds, 'the flow config must differ from the shipped one');
 const START_BALANCE = 1000; // app 10001 in tests/sandbox/fixture.json
+// The cloud function's own policy matches the page's config: a page may tighten it, never loosen it.
+const CLOUD_ENV = {
+  ZHENZI_APP_ID: '10001',
+  ZHENZI_APP_SECRET: 'sandbox-secret-10001',
+  ZHENZI_CODE_LENGTH: String(CODE_LENGTH),
+  ZHENZI_CODE_SECONDS: String(CODE_SECONDS),
+  ZHENZI_COOLDOWN_SECONDS: String(demoConfig.resendSeconds),
+};
 
 const built = fs.existsSync(path.join(DIST_UTILS, 'zhenzisms.js'))
   && fs.existsSync(path.join(DIST_CLOUD, 'index.js'));
@@ -65,8 +80,8 @@ function snapshotDist() {
   }
 }
 
-/** A copy of the demo mini-program with the built SDK and a config for this sandbox. */
-function makeDemo(relayUrl) {
+/** A copy of the demo mini-program with the built SDK and a config for this sandbox and mode. */
+function makeDemo(relayUrl, mode) {
   const root = fs.mkdtempSync(path.join(work, 'mp-'));
   fs.cpSync(DEMO, root, { recursive: true });
   fs.cpSync(snapshot.utils, path.join(root, 'utils'), { recursive: true });
@@ -76,6 +91,7 @@ function makeDemo(relayUrl) {
     assert.match(text, re, `config.js has ${re}`);
     text = text.replace(re, value);
   };
+  replace(/^  mode: '[a-z]+'/m, `  mode: '${mode}'`);
   replace(/relayUrl: '[^']*'/, `relayUrl: '${relayUrl}'`);
   replace(/codeSeconds: \d+/, `codeSeconds: ${CODE_SECONDS}`);
   replace(/codeLength: \d+/, `codeLength: ${CODE_LENGTH}`);
@@ -84,16 +100,30 @@ function makeDemo(relayUrl) {
 }
 
 /**
- * Launch a demo copy in the simulator, open the login page, wait for the SDK to load.
- * → {mp, page, sdk, buttons, clock}. clock.advance(ms) moves the mini-program's Date.now.
+ * The wx-server-sdk both cloud functions see: the project's stand-in (database, getWXContext) plus
+ * callFunction, which the login function uses to ask zhenzisms — routed through the simulator's own
+ * wx.cloud.callFunction, so zhenzisms runs warm, with the same caller.
  */
-async function openLogin({ relayUrl = sandbox.url, cloud = null } = {}) {
-  const options = { root: makeDemo(relayUrl) };
-  if (cloud) {
-    options.cloudFunctions = { zhenzisms: snapshot.cloudIndex };
-    options.cloudRequire = (name) => (name === 'wx-server-sdk' ? cloud : undefined);
+function cloudSdkFor(mp, cloud) {
+  return Object.assign({}, cloud, {
+    callFunction: (o) => mp.wx.cloud.callFunction({ name: o.name, data: o.data }),
+  });
+}
+
+/**
+ * Launch a demo copy in the simulator, open the login page, wait for the SDK to load.
+ * → {mp, page, sdk, buttons, clock, cloud}. clock.advance(ms) moves the mini-program's Date.now.
+ */
+async function openLogin({ relayUrl = sandbox.url, mode = 'direct', functions } = {}) {
+  const options = { root: makeDemo(relayUrl, mode) };
+  let cloud = null;
+  let mp = null;
+  if (mode === 'cloud') {
+    cloud = createCloudSdk();
+    options.cloudFunctions = functions || { zhenzisms: snapshot.cloudIndex, login: LOGIN_FUNCTION };
+    options.cloudRequire = (name) => (name === 'wx-server-sdk' ? cloudSdkFor(mp, cloud) : undefined);
   }
-  const mp = createMiniProgram(options);
+  mp = createMiniProgram(options);
   simulators.push(mp);
   const realNow = mp.global.Date.now;
   const clock = { offset: 0, advance(ms) { this.offset += ms; } };
@@ -106,12 +136,12 @@ async function openLogin({ relayUrl = sandbox.url, cloud = null } = {}) {
     start: (s) => buttons.push(['start', selector, s]),
     reset: () => buttons.push(['reset', selector]),
   });
-  assert.equal(page.data.sdkState, '正在加载 SDK…');
   await mp.pending();
-  assert.equal(page.data.sdkState, '', 'the wasm core loaded');
-  assert.equal(page.data.error, null);
+  assert.equal(page.data.formError, '', 'the wasm core loaded');
+  assert.equal(page.data.canLogin, false, 'login disabled on an empty form');
+  assert.equal(mp.app.globalData.mode, mode);
   const sdk = mp.require('/utils/zhenzisms.js');
-  return { mp, page, sdk, buttons, clock };
+  return { mp, page, sdk, buttons, clock, cloud };
 }
 
 // The user's actions, through the page's own handlers.
@@ -125,9 +155,12 @@ async function tapGetCode({ mp, page }) {
 function typeCode(page, value) {
   return page.onCodeInput({ detail: { value } });
 }
-async function tapVerify({ mp, page }) {
+async function tapLogin({ mp, page }) {
+  if (!page.data.agreed) page.onToggleAgree();
+  assert.equal(page.data.canLogin, true, 'the login button is enabled');
   page.onVerify();
-  assert.equal(page.data.verifying, true, 'the verify button shows it is busy');
+  assert.equal(page.data.verifying, true, 'the login button shows it is busy');
+  assert.equal(page.data.canLogin, false, 'and cannot be tapped twice');
   await mp.pending();
   assert.equal(page.data.verifying, false);
 }
@@ -148,43 +181,58 @@ function otherCode(code) {
   return code.slice(0, -1) + last;
 }
 
-/** Phone number + get code + read it from the inbox; asserts the page reports the send. */
+/** Everything the login page shows as text (the fields its WXML renders). */
+function shown(page) {
+  const d = page.data;
+  return [d.phoneError, d.codeError, d.formError, d.agreeError, d.sentTo, d.user && d.user.number].join(' ');
+}
+
+/** Phone number + get code + read it from the inbox; asserts what the page shows for the send. */
 async function requestCode(flow, number) {
   const before = sandbox.inbox(number).length;
   typePhone(flow.page, number);
   assert.equal(flow.page.data.phoneValid, true);
   await tapGetCode(flow);
-  assert.equal(flow.page.data.error, null, `no error: ${JSON.stringify(plain(flow.page.data.error))}`);
+  assert.equal(flow.page.data.codeError, '', `no error: ${shown(flow.page)}`);
+  assert.equal(flow.page.data.phoneError, '');
   assert.equal(sandbox.inbox(number).length, before + 1, 'exactly one SMS delivered');
   const { code, sms } = receivedCode(number);
   assert.equal(code.length, CODE_LENGTH, 'the page asked for config.codeLength digits');
   assert.equal(sms.message, loginLogic.codeMessage(CODE_SECONDS).replace('{code}', code), 'the page\'s SMS text');
-  assert.equal(flow.page.data.sentTo, number);
-  assert.equal(sms.messageId, flow.page.data.messageId, 'the page shows the messageId the send used');
+  assert.equal(flow.page.data.sentTo, `${number.slice(0, 3)}****${number.slice(7)}`, 'the number, masked');
   assert.deepEqual(flow.buttons[flow.buttons.length - 1].slice(0, 2), ['start', '#code-btn'], 'countdown started');
   const toast = flow.mp.toasts[flow.mp.toasts.length - 1];
   assert.deepEqual(plain(toast && { title: toast.title, icon: toast.icon }), { title: '验证码已发送', icon: 'success' });
-  return code;
+  assert.ok(!shown(flow.page).includes(code), 'the page never shows the code');
+  return { code, sms };
 }
 
-function assertResult(page, result) {
-  assert.deepEqual(plain(page.data.result), loginLogic.resultMessage(result), `page shows the ${result} message`);
-  assert.equal(page.data.error, null);
+/** The page shows the sentence for a failed validateCode result, next to its field; not signed in. */
+function assertRefused(page, result, text) {
+  const view = loginLogic.resultMessage(result);
+  assert.equal(view.text, text, `the ${result} sentence`);
+  const key = { phone: 'phoneError', code: 'codeError', form: 'formError' }[view.field];
+  assert.equal(page.data[key], text, `shown at the ${view.field} field`);
+  assert.equal(page.data.user, null, 'not signed in');
+  assert.equal(page.data.canLogin, true, 'the user can try again');
 }
 
-/** The page shows errorInfo(code)'s reason and solution, and the button was given back. */
-function assertNetworkErrorShown(flow, buttonsBefore) {
-  const { page, sdk, buttons, mp } = flow;
-  const error = plain(page.data.error);
-  assert.ok(error, 'an error is shown');
-  assert.ok([9100, 9101].includes(error.code), `a network/timeout code, got ${error.code}`);
-  const info = sdk.errorInfo(error.code);
-  assert.equal(info.kind === 'network' || info.kind === 'timeout', true, info.kind);
-  assert.ok(error.title.includes(info.reason), `title "${error.title}" has the reason "${info.reason}"`);
-  assert.ok(error.title.includes(String(info.code)), 'and the code');
-  assert.equal(error.solution, info.solution, 'the solution from errorInfo');
-  assert.ok(info.solution.length > 0);
-  assert.equal(error.retry, info.retriable ? '可以稍后重试' : '');
+function assertSignedIn(page, number) {
+  assert.equal(page.data.formError, '', `no error: ${shown(page)}`);
+  assert.equal(page.data.codeError, '');
+  assert.ok(page.data.user, 'signed in');
+  assert.equal(page.data.user.number, `${number.slice(0, 3)}****${number.slice(7)}`);
+  assert.equal(page.data.code, '', 'the code input is cleared after sign-in');
+}
+
+/** The page shows the network sentence next to the code field, and the button was given back. */
+function assertNetworkErrorShown(flow, buttonsBefore, text = '网络不太稳定，请检查网络后重试') {
+  const { page, buttons, mp } = flow;
+  assert.equal(page.data.codeError, text);
+  assert.doesNotMatch(shown(page), /\d{4}|合法域名|错误码/, 'no codes or developer advice for the user');
+  const logged = mp.app.globalData.devLog[0];
+  assert.equal(logged.op, 'sendCode');
+  assert.ok(logged.error && logged.error.code >= 9100, `the developer page has the error code: ${JSON.stringify(logged.error)}`);
   assert.deepEqual(buttons.slice(buttonsBefore), [['reset', '#code-btn']], 'the code button is re-enabled, no countdown');
   assert.equal(page.data.sentTo, '', 'nothing claims to be sent');
   assert.equal(mp.toasts.length, 0, 'no "sent" toast');
@@ -201,136 +249,142 @@ async function closedPort() {
 
 const successfulSends = () => sandbox.requests.filter((r) => /send/.test(r.path) && r.code === 0).length;
 
+const savedEnv = {};
+
 before(async () => {
   if (SKIP) return;
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'zhenzisms-flow-'));
   snapshot = snapshotDist();
   sandbox = await startSandbox({ port: 0 });
+  // The zhenzisms cloud function's settings (its environment variables), pointing at the sandbox.
+  const env = Object.assign({}, CLOUD_ENV, { ZHENZI_API_URL: sandbox.url });
+  for (const k of Object.keys(env)) {
+    savedEnv[k] = process.env[k];
+    process.env[k] = env[k];
+  }
 });
 
 after(async () => {
   for (const mp of simulators) mp.dispose();
   if (sandbox) await sandbox.close();
   if (work) fs.rmSync(work, { recursive: true, force: true });
+  for (const k of Object.keys(savedEnv)) {
+    if (savedEnv[k] === undefined) delete process.env[k];
+    else process.env[k] = savedEnv[k];
+  }
 });
 
-describe('login page, direct mode, real SDK against the sandbox', { skip: SKIP }, () => {
+describe('login page, direct mode (sandbox), real SDK', { skip: SKIP }, () => {
   test('get a code, read it from the inbox, type it: signed in; the same code again: used', async () => {
     const flow = await openLogin();
-    assert.equal(flow.page.data.mode, 'direct');
     assert.equal(typePhone(flow.page, '138 0013-8000'), '13800138000', 'a pasted, formatted number is cleaned');
-    const code = await requestCode(flow, '13800138000');
-    assert.equal(flow.mp.app.globalData.lastMessageId, flow.page.data.messageId);
+    const { sms } = await requestCode(flow, '13800138000');
+    const code = receivedCode('13800138000').code;
+    assert.equal(sms.messageId, flow.mp.app.globalData.lastMessageId, 'direct mode names its sends for the developer page');
     const form = sandbox.requests.filter((r) => r.path === '/sms/send.html').pop().form;
     assert.equal(form.appId, '10001');
     assert.equal(form.apiUrl, demoConfig.apiUrl, 'posted through the relay for config.apiUrl');
 
     assert.equal(typeCode(flow.page, ` ${code}9`), code, 'extra digits are cut at codeLength');
-    await tapVerify(flow);
-    assertResult(flow.page, 'ok');
-    assert.equal(flow.page.data.code, '', 'the code input is cleared after sign-in');
+    await tapLogin(flow);
+    assertSignedIn(flow.page, '13800138000');
 
+    flow.page.onSignOut();
+    assert.equal(flow.page.data.user, null);
+    assert.equal(flow.page.data.canLogin, false, 'the code was cleared');
     typeCode(flow.page, code);
-    await tapVerify(flow);
-    assertResult(flow.page, 'code_used');
+    await tapLogin(flow);
+    assertRefused(flow.page, 'code_used', '验证码已失效，请重新获取');
     assert.deepEqual(flow.mp.errors, [], 'no exception in mini-program callbacks');
   });
 
-  test('a wrong code: the wrong-code message, and the right one still works', async () => {
+  test('a wrong code: the wrong-code sentence, the code stays to be corrected, the right one works', async () => {
     const flow = await openLogin();
-    const code = await requestCode(flow, '13900139000');
+    const { code } = await requestCode(flow, '13900139000');
     typeCode(flow.page, otherCode(code));
-    await tapVerify(flow);
-    assertResult(flow.page, 'code_error');
-    assert.equal(flow.page.data.code, otherCode(code), 'the wrong code stays in the input to be corrected');
-
+    await tapLogin(flow);
+    assertRefused(flow.page, 'code_error', '验证码不正确，请重新输入');
+    assert.equal(flow.page.data.code, otherCode(code), 'the wrong code stays in the input');
     typeCode(flow.page, code);
-    await tapVerify(flow);
-    assertResult(flow.page, 'ok');
+    assert.equal(flow.page.data.codeError, '', 'typing clears the error');
+    await tapLogin(flow);
+    assertSignedIn(flow.page, '13900139000');
   });
 
-  test('wrong codes again and again: the too-many-attempts message, then even the right code is refused', async () => {
+  test('wrong codes again and again: too many attempts, then even the right code is refused', async () => {
     const flow = await openLogin();
-    const code = await requestCode(flow, '13200132000');
+    const { code } = await requestCode(flow, '13200132000');
     const results = [];
-    for (let i = 0; i < 10 && (results.length === 0 || results[results.length - 1] === 'code_error'); i += 1) {
+    for (let i = 0; i < 10 && (results.length === 0 || results[results.length - 1] === '验证码不正确，请重新输入'); i += 1) {
       typeCode(flow.page, otherCode(code));
-      await tapVerify(flow);
-      results.push(flow.page.data.result.result);
+      await tapLogin(flow);
+      results.push(flow.page.data.codeError);
     }
     assert.ok(results.length >= 2, `a few tries are allowed: ${results}`);
-    assert.equal(results[results.length - 1], 'too_many_attempts', results.join());
-    assertResult(flow.page, 'too_many_attempts');
+    assertRefused(flow.page, 'too_many_attempts', '错误次数过多，请重新获取验证码');
     typeCode(flow.page, code);
-    await tapVerify(flow);
-    assertResult(flow.page, 'too_many_attempts');
+    await tapLogin(flow);
+    assertRefused(flow.page, 'too_many_attempts', '错误次数过多，请重新获取验证码');
   });
 
-  test('resend: refused by the SDK during the countdown, accepted when it ends (config.resendSeconds)', async () => {
+  test('resend: refused during the countdown (config.resendSeconds) with a plain sentence, accepted after', async () => {
     const flow = await openLogin();
     const number = '13100131000';
-    const first = await requestCode(flow, number);
-    const { resendSeconds } = demoConfig;
-
-    flow.clock.advance((resendSeconds - 1) * 1000);
+    const first = (await requestCode(flow, number)).code;
+    flow.clock.advance((demoConfig.resendSeconds - 1) * 1000);
     const buttonsBefore = flow.buttons.length;
     await tapGetCode(flow);
-    const error = plain(flow.page.data.error);
-    assert.ok(error, 'an error is shown');
-    const info = flow.sdk.errorInfo(error.code);
-    assert.equal(info.kind, 'cooldown', `got ${error.code}`);
-    assert.ok(error.title.includes(info.reason));
-    assert.equal(error.solution, info.solution);
+    assert.equal(flow.page.data.codeError, '获取太频繁，请稍后再试');
+    const logged = flow.mp.app.globalData.devLog[0];
+    assert.equal(flow.sdk.errorInfo(logged.error.code).kind, 'cooldown', 'the developer page has the cooldown code');
     assert.deepEqual(flow.buttons.slice(buttonsBefore), [['reset', '#code-btn']]);
     assert.equal(sandbox.inbox(number).length, 1, 'no second SMS');
 
-    flow.clock.advance(1000); // the button's countdown is over
-    const second = await requestCode(flow, number);
-    assert.equal(sandbox.inbox(number).length, 2);
+    flow.clock.advance(1000); // the countdown is over
+    const second = (await requestCode(flow, number)).code;
     if (second !== first) {
       typeCode(flow.page, first);
-      await tapVerify(flow);
-      assertResult(flow.page, 'code_error'); // the newer code replaced it
+      await tapLogin(flow);
+      assertRefused(flow.page, 'code_error', '验证码不正确，请重新输入'); // the newer code replaced it
     }
     typeCode(flow.page, second);
-    await tapVerify(flow);
-    assertResult(flow.page, 'ok');
+    await tapLogin(flow);
+    assertSignedIn(flow.page, number);
   });
 
-  test('a code typed after its lifetime (config.codeSeconds): the expired message', async () => {
+  test('a code typed after its lifetime (config.codeSeconds): the expired sentence', async () => {
     const flow = await openLogin();
-    const code = await requestCode(flow, '13700137000');
+    const { code } = await requestCode(flow, '13700137000');
     flow.clock.advance((CODE_SECONDS - 5) * 1000);
     typeCode(flow.page, otherCode(code));
-    await tapVerify(flow);
-    assertResult(flow.page, 'code_error'); // still alive just before the end of its lifetime
+    await tapLogin(flow);
+    assertRefused(flow.page, 'code_error', '验证码不正确，请重新输入'); // still alive just before the end
 
     flow.clock.advance(10 * 1000);
     typeCode(flow.page, code);
-    await tapVerify(flow);
-    assertResult(flow.page, 'code_expired');
+    await tapLogin(flow);
+    assertRefused(flow.page, 'code_expired', '验证码已过期，请重新获取');
   });
 
-  test('the connection reset mid-reply: reason and solution shown, button re-enabled, a retry works', async () => {
+  test('the connection reset mid-reply: a network sentence, button re-enabled, a retry works', async () => {
     const flow = await openLogin();
     const number = '13600136000';
     typePhone(flow.page, number);
     sandbox.queueFault({ fault: 'reset', path: '/sms/send.html', count: 1 });
     const buttonsBefore = flow.buttons.length;
     await tapGetCode(flow);
-    const hit = sandbox.requests.filter((r) => r.fault === 'reset');
-    assert.equal(hit.length, 1, 'the fault was served');
+    assert.equal(sandbox.requests.filter((r) => r.fault === 'reset').length, 1, 'the fault was served');
     assertNetworkErrorShown(flow, buttonsBefore);
     assert.equal(sandbox.inbox(number).length, 0);
 
-    // The user taps again once the network is back: the send goes through and the code works.
-    const code = await requestCode(flow, number);
+    const { code } = await requestCode(flow, number);
+    assert.equal(flow.page.data.codeError, '', 'the error is gone once it worked');
     typeCode(flow.page, code);
-    await tapVerify(flow);
-    assertResult(flow.page, 'ok');
+    await tapLogin(flow);
+    assertSignedIn(flow.page, number);
   });
 
-  test('nothing listening at relayUrl: reason and solution shown, button re-enabled, nothing to verify', async () => {
+  test('nothing listening at relayUrl: a network sentence, button re-enabled, nothing to verify', async () => {
     const flow = await openLogin({ relayUrl: `http://127.0.0.1:${await closedPort()}` });
     const number = '13500135000';
     typePhone(flow.page, number);
@@ -339,83 +393,122 @@ describe('login page, direct mode, real SDK against the sandbox', { skip: SKIP }
     assertNetworkErrorShown(flow, buttonsBefore);
     assert.ok(flow.mp.requests.length >= 1, 'the SDK did try wx.request');
 
-    // No code went out, so the SDK has none to compare with.
     typeCode(flow.page, '12345');
-    await tapVerify(flow);
-    assertResult(flow.page, 'empty');
+    await tapLogin(flow);
+    assertRefused(flow.page, 'empty', '请先获取验证码');
   });
 });
 
-describe('login page, cloud mode through the switch', { skip: SKIP }, () => {
-  const ENV = { ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: 'sandbox-secret-10001' };
-  const saved = {};
-  before(() => {
-    if (SKIP) return;
-    Object.assign(ENV, { ZHENZI_API_URL: sandbox.url });
-    for (const k of Object.keys(ENV)) {
-      saved[k] = process.env[k];
-      process.env[k] = ENV[k];
-    }
-  });
-  after(() => {
-    for (const k of Object.keys(ENV)) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
+describe('login page, cloud mode (the default), real zhenzisms and login cloud functions', { skip: SKIP }, () => {
+  test('the shipped config is cloud mode', () => {
+    assert.equal(demoConfig.mode, 'cloud');
   });
 
-  test('switch to cloud mode, get a code, verify it in the cloud function: signed in', async () => {
-    const cloud = createCloudSdk();
-    const flow = await openLogin({ cloud });
-    assert.equal(flow.mp.cloudInits.length, 0, 'direct mode first: wx.cloud not initialised yet');
-    flow.page.onModeChange({ detail: { value: true } });
-    await flow.mp.pending();
-    assert.equal(flow.page.data.mode, 'cloud');
-    assert.equal(flow.page.data.modeHint, loginLogic.modeHint('cloud'));
-    assert.equal(flow.mp.app.globalData.mode, 'cloud');
-    assert.equal(flow.mp.cloudInits.length, 1, 'wx.cloud.init when cloud mode is chosen');
-
-    const directRequests = flow.mp.requests.length;
+  test('a wrong code, then the right one: checked in the cloud; the code never reaches the phone', async () => {
+    const flow = await openLogin({ mode: 'cloud' });
+    assert.equal(flow.mp.cloudInits.length, 1, 'wx.cloud.init for cloud mode');
     const number = '13400134000';
-    const code = await requestCode(flow, number);
-    assert.equal(flow.mp.requests.length, directRequests, 'no wx.request from the page in cloud mode');
-    const seen = JSON.stringify(flow.mp.requests) + JSON.stringify([...flow.mp.storage.values()]);
-    assert.ok(!seen.includes(code), 'the code never reached the mini-program');
-    assert.ok(cloud.db.dump('sms-record').length > 0, 'the cloud function kept the code in its database');
+    const { code } = await requestCode(flow, number);
+    assert.equal(flow.mp.requests.length, 0, 'no wx.request from the page in cloud mode');
+    const seen = JSON.stringify(flow.mp.storage ? [...flow.mp.storage.values()] : []) + JSON.stringify(flow.mp.app.globalData.devLog);
+    assert.ok(!seen.includes(code), 'the code is nowhere in the mini-program');
+    assert.ok(flow.cloud.db.dump('sms-record').length > 0, 'the cloud function kept the code in its database');
 
     typeCode(flow.page, otherCode(code));
-    await tapVerify(flow);
-    assertResult(flow.page, 'code_error');
-    typeCode(flow.page, code);
-    await tapVerify(flow);
-    assertResult(flow.page, 'ok');
-    assert.equal(flow.page.data.code, '');
+    await tapLogin(flow);
+    assertRefused(flow.page, 'code_error', '验证码不正确，请重新输入');
+    assert.deepEqual(flow.mp.errors, []);
+  });
 
-    // The tools page follows the mode: the balance comes through the cloud function too.
+  test('needs checkVerified: the right code signs in through the login cloud function', async () => {
+    const flow = await openLogin({ mode: 'cloud' });
+    const number = '13400134001';
+    const { code } = await requestCode(flow, number);
+    typeCode(flow.page, code);
+    await tapLogin(flow);
+    const logged = flow.mp.app.globalData.devLog[0];
+    assert.equal(logged.op, 'login');
+    assert.deepEqual(plain(logged.request), { name: 'login', data: { number } });
+    assert.equal(logged.response && logged.response.code, 'success', `login answered ${JSON.stringify(logged.response)}`);
+    assert.equal(logged.response.number, number);
+    assert.ok(logged.response.verifiedAt != null);
+    assertSignedIn(flow.page, number);
+    assert.deepEqual(flow.mp.errors, []);
+  });
+
+  test('the login function refuses a number this user never verified, and one another user verified', async () => {
+    const flow = await openLogin({ mode: 'cloud' });
+    const ask = async (number) => {
+      const r = await flow.mp.wx.cloud.callFunction({ name: 'login', data: { number } });
+      return plain(r.result);
+    };
+    const never = await ask('13400134002');
+    assert.equal(never.code, 'not_verified');
+    assert.equal(typeof never.msg, 'string');
+    assert.equal((await ask('not-a-number')).code, 'not_verified');
+
+    // Another user verifies a number; this user asks to sign in with it.
+    const number = '13400134003';
+    const { code } = await requestCode(flow, number);
+    typeCode(flow.page, code);
+    const me = flow.cloud.context.OPENID;
+    await tapLogin(flow);
+    flow.cloud.context.OPENID = 'sim-openid-attacker';
+    try {
+      assert.equal((await ask(number)).code, 'not_verified', 'verified by someone else: no sign-in');
+    } finally {
+      flow.cloud.context.OPENID = me;
+    }
+  });
+
+  test('resend in cloud mode: the cloud function\'s cooldown, said in plain words', async () => {
+    const flow = await openLogin({ mode: 'cloud' });
+    const number = '13400134004';
+    await requestCode(flow, number);
+    const buttonsBefore = flow.buttons.length;
+    await tapGetCode(flow);
+    assert.equal(flow.page.data.codeError, '获取太频繁，请稍后再试');
+    assert.deepEqual(flow.buttons.slice(buttonsBefore), [['reset', '#code-btn']]);
+    assert.equal(sandbox.inbox(number).length, 1, 'no second SMS');
+  });
+
+  test('the cloud function missing (not deployed): a service sentence, button re-enabled', async () => {
+    const flow = await openLogin({ mode: 'cloud', functions: {} });
+    typePhone(flow.page, '13400134005');
+    const buttonsBefore = flow.buttons.length;
+    await tapGetCode(flow);
+    assertNetworkErrorShown(flow, buttonsBefore, '服务暂时不可用，请稍后再试');
+    assert.equal(flow.mp.app.globalData.devLog[0].error.code, 9105);
+  });
+
+  test('needs the secure-by-default routes: in cloud mode balance is refused and the developer page explains it', async () => {
+    const flow = await openLogin({ mode: 'cloud' });
     const tools = flow.mp.openPage('pages/tools/tools');
+    await flow.mp.pending();
     assert.equal(tools.data.mode, 'cloud');
-    const expected = START_BALANCE - successfulSends();
+    assert.ok(tools.data.errors.length >= 20, 'the SDK error table is listed');
     tools.onBalance();
     await flow.mp.pending();
-    assert.equal(tools.data.error, null, JSON.stringify(plain(tools.data.error)));
-    assert.equal(tools.data.balance, toolsLogic.balanceText(expected));
-    assert.equal(flow.mp.requests.length, directRequests, 'still no wx.request');
-    assert.deepEqual(flow.mp.errors, []);
+    assert.equal(tools.data.balance, '', `no balance handed to any user: ${JSON.stringify(plain(tools.data.balanceError))}`);
+    assert.equal(tools.data.balanceRefused, toolsLogic.ROUTE_OFF);
+    assert.equal(flow.mp.requests.length, 0, 'still no wx.request');
   });
 });
 
-describe('tools page, direct mode', { skip: SKIP }, () => {
+describe('developer page, direct mode (sandbox)', { skip: SKIP }, () => {
   test('balance shows the sandbox\'s balance; lookup shows the record of the code just sent', async () => {
     const flow = await openLogin();
     const number = '13300133000';
-    const code = await requestCode(flow, number);
-    const messageId = flow.page.data.messageId;
-    const sms = sandbox.inbox(number).pop();
+    const { code, sms } = await requestCode(flow, number);
+    const messageId = flow.mp.app.globalData.lastMessageId;
 
     const tools = flow.mp.openPage('pages/tools/tools');
+    await flow.mp.pending();
     assert.equal(tools.data.mode, 'direct');
     assert.equal(tools.data.messageId, messageId, 'pre-filled with the last send\'s messageId');
     assert.equal(tools.data.messageIdValid, true);
+    assert.equal(tools.data.log[0].title, 'sendCode · 直连', 'the login page\'s request is listed');
+    assert.deepEqual(plain(tools.data.errors), toolsLogic.errorRows(plain(flow.sdk.errorTable())));
 
     const expected = START_BALANCE - successfulSends();
     assert.ok(expected < START_BALANCE, 'this test spent at least one message');
@@ -423,13 +516,12 @@ describe('tools page, direct mode', { skip: SKIP }, () => {
     assert.equal(tools.data.balanceLoading, true);
     await flow.mp.pending();
     assert.equal(tools.data.balanceLoading, false);
-    assert.equal(tools.data.error, null, JSON.stringify(plain(tools.data.error)));
-    assert.equal(tools.data.balance, toolsLogic.balanceText(expected));
+    assert.equal(tools.data.balanceError, null, JSON.stringify(plain(tools.data.balanceError)));
     assert.equal(tools.data.balance, `剩余短信：${expected} 条`);
 
     tools.onLookup();
     await flow.mp.pending();
-    assert.equal(tools.data.error, null, JSON.stringify(plain(tools.data.error)));
+    assert.equal(tools.data.lookupError, null, JSON.stringify(plain(tools.data.lookupError)));
     const record = plain(tools.data.record);
     assert.equal(record.found, true);
     const rows = Object.fromEntries(record.rows.map((r) => [r.label, r.value]));
@@ -438,7 +530,6 @@ describe('tools page, direct mode', { skip: SKIP }, () => {
     assert.ok(rows['短信内容'].includes(code));
     assert.equal(rows['状态'], '发送成功（success）');
     assert.equal(rows.messageId, messageId);
-    assert.equal(rows['应用'], '云短信体验');
     assert.equal(rows['发送时间'], sms.createTime);
 
     tools.onMessageIdInput({ detail: { value: ' demo-no-such-id ' } });
@@ -446,7 +537,18 @@ describe('tools page, direct mode', { skip: SKIP }, () => {
     tools.onLookup();
     await flow.mp.pending();
     assert.deepEqual(plain(tools.data.record), { found: false, rows: [] }, 'an unknown messageId: not found');
-    assert.equal(tools.data.error, null);
+    assert.equal(tools.data.lookupError, null);
     assert.deepEqual(flow.mp.errors, []);
+  });
+
+  test('switching to cloud mode on the developer page re-initialises the shared client', async () => {
+    const flow = await openLogin();
+    const tools = flow.mp.openPage('pages/tools/tools');
+    tools.onModeChange({ detail: { value: true } });
+    await flow.mp.pending();
+    assert.equal(flow.mp.app.globalData.mode, 'cloud');
+    assert.equal(flow.mp.cloudInits.length, 1, 'wx.cloud.init when cloud mode is first chosen');
+    assert.equal(tools.data.modeHint, toolsLogic.modeHint('cloud'));
+    assert.equal(String(flow.sdk.client), '[zhenzisms client cloud]');
   });
 });

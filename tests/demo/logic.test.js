@@ -1,5 +1,6 @@
 'use strict';
-// The pure parts of the demo pages (pages/*/logic.js): no renderer, no SDK, no network.
+// The pure parts of the demo (pages/*/logic.js, devlog.js): no renderer, no SDK, no network.
+// The user-facing texts are asserted literally: they are the product here.
 const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
@@ -7,50 +8,40 @@ const path = require('node:path');
 const DEMO = path.resolve(__dirname, '../../miniprogram-demo/miniprogram');
 const login = require(path.join(DEMO, 'pages/login/logic.js'));
 const tools = require(path.join(DEMO, 'pages/tools/logic.js'));
+const devlog = require(path.join(DEMO, 'devlog.js'));
 
 const HAN = /[\u4e00-\u9fff]/;
+const DEVELOPER_WORDS = /错误码|\d{3,}|appSecret|合法域名|云函数|messageId|SDK|wasm|request|errMsg/i;
 
 describe('phone number as the user types', () => {
-  test('becomes valid only at 11 digits starting with 1, with a hint on the way', () => {
+  test('valid only at 11 digits; nothing red while a plausible number is being typed', () => {
     const full = '15871770252';
     for (let i = 1; i <= full.length; i++) {
-      const typed = full.slice(0, i);
-      const state = login.checkPhone(typed);
-      assert.equal(state.value, typed);
+      const state = login.checkPhone(full.slice(0, i));
+      assert.equal(state.value, full.slice(0, i));
       assert.equal(state.valid, i === 11, `after ${i} digits`);
-      assert.ok(state.hint.length > 0, 'always says something once typing started');
-      if (i < 11) assert.match(state.hint, new RegExp(String(11 - i)), 'tells how many digits are missing');
+      assert.equal(state.error, '', `no error after ${i} digits`);
     }
-    assert.notEqual(login.checkPhone('1587177025').hint, login.checkPhone('15871770252').hint);
   });
 
-  test('empty input: not valid, no hint', () => {
+  test('empty input: not valid, no error', () => {
     for (const v of ['', null, undefined]) {
-      assert.deepEqual(login.checkPhone(v), { value: '', valid: false, hint: '' });
+      assert.deepEqual(login.checkPhone(v), { value: '', valid: false, error: '' });
     }
   });
 
-  test('the second digit must be 3-9 (the SDK refuses others with 100 before sending)', () => {
-    for (const d of '0123456789') {
-      const s = login.checkPhone(`1${d}871770252`);
-      assert.equal(s.valid, d >= '3', `1${d}…`);
-      if (d < '3') assert.match(s.hint, /3/);
+  test('a number that can no longer be valid says so at once, in plain words', () => {
+    for (const typed of ['2', '12', '10', '25871770252']) {
+      const s = login.checkPhone(typed);
+      assert.equal(s.valid, false, typed);
+      assert.equal(s.error, '请输入正确的手机号', typed);
     }
-    assert.equal(login.checkPhone('12').valid, false);
-    assert.notEqual(login.checkPhone('12').hint, login.checkPhone('13').hint, 'said as soon as it is typed');
-  });
-
-  test('a number not starting with 1 is refused with its own hint', () => {
-    const s = login.checkPhone('25871770252');
-    assert.equal(s.valid, false);
-    assert.match(s.hint, /1/);
-    assert.notEqual(s.hint, login.checkPhone('1').hint);
+    for (const d of '3456789') assert.equal(login.checkPhone(`1${d}871770252`).valid, true, `1${d}…`);
   });
 
   test('strips non-digits (pasted with spaces or dashes) and stops at 11 digits', () => {
     assert.equal(login.checkPhone('158 7177-0252').value, '15871770252');
     assert.equal(login.checkPhone('158 7177-0252').valid, true);
-    assert.equal(login.checkPhone('+86 158').value, '86158');
     assert.equal(login.checkPhone('158717702529999').value, '15871770252');
     assert.equal(login.checkPhone('１５８').value, '', 'full-width digits are not ASCII digits');
   });
@@ -61,67 +52,80 @@ describe('phone number as the user types', () => {
     assert.equal(login.checkCode('1234', 4).complete, true);
     assert.equal(login.checkCode(null, 4).value, '');
   });
+
+  test('the number is masked once a code went out', () => {
+    assert.equal(login.maskPhone('13800138000'), '138****8000');
+    assert.equal(login.maskPhone(''), '');
+  });
+
+  test('the login button is enabled only with a valid number, a full code and nothing in flight', () => {
+    assert.equal(login.canLogin({ phoneValid: true, codeComplete: true, busy: false }), true);
+    assert.equal(login.canLogin({ phoneValid: false, codeComplete: true, busy: false }), false);
+    assert.equal(login.canLogin({ phoneValid: true, codeComplete: false, busy: false }), false);
+    assert.equal(login.canLogin({ phoneValid: true, codeComplete: true, busy: true }), false);
+  });
 });
 
-describe('validateCode result → message', () => {
-  // Every string the SDK contract says validateCode can return, plus vendor version B's two.
-  const RESULTS = ['ok', 'empty', 'number_error', 'code_error', 'code_expired', 'code_used', 'too_many_attempts'];
+describe('validateCode result → what the user reads, and where', () => {
+  const EXPECTED = {
+    empty: ['code', '请先获取验证码'],
+    number_error: ['phone', '手机号与接收验证码的号码不一致'],
+    code_error: ['code', '验证码不正确，请重新输入'],
+    code_expired: ['code', '验证码已过期，请重新获取'],
+    code_used: ['code', '验证码已失效，请重新获取'],
+    too_many_attempts: ['code', '错误次数过多，请重新获取验证码'],
+  };
 
-  test('each result has its own Chinese message; only ok is success', () => {
-    const texts = new Set();
-    for (const r of RESULTS) {
-      const m = login.resultMessage(r);
-      assert.equal(m.ok, r === 'ok', r);
-      assert.match(m.text, HAN, r);
-      texts.add(m.text);
+  test('each failure has its own sentence next to its field; only ok is success', () => {
+    assert.equal(login.resultMessage('ok').ok, true);
+    for (const [result, [field, text]] of Object.entries(EXPECTED)) {
+      const m = login.resultMessage(result);
+      assert.equal(m.ok, false, result);
+      assert.equal(m.field, field, result);
+      assert.equal(m.text, text, result);
+      assert.doesNotMatch(m.text, DEVELOPER_WORDS, result);
     }
-    assert.equal(texts.size, RESULTS.length, 'no two results share a message');
   });
 
   test("vendor version B's 'error'/'expired' read like code_error/code_expired", () => {
     assert.equal(login.resultMessage('error').text, login.resultMessage('code_error').text);
     assert.equal(login.resultMessage('expired').text, login.resultMessage('code_expired').text);
-    assert.equal(login.resultMessage('expired').ok, false);
   });
 
-  test('an unknown result is shown, not mistaken for success', () => {
-    const m = login.resultMessage('something_new');
-    assert.equal(m.ok, false);
-    assert.match(m.text, /something_new/);
-    assert.equal(login.resultMessage(undefined).ok, false);
-    assert.equal(login.resultMessage('toString').ok, false, 'no prototype keys');
+  test('an unknown result is never success and shows no internals', () => {
+    for (const r of ['something_new', undefined, 'toString']) {
+      const m = login.resultMessage(r);
+      assert.equal(m.ok, false);
+      assert.match(m.text, HAN);
+      assert.doesNotMatch(m.text, /something_new|toString/);
+    }
   });
 });
 
-describe('error display from errorInfo()', () => {
-  const info = {
-    code: 108,
-    kind: 'balance',
-    reason: '短信余额不足',
-    message: 'SMS balance exhausted',
-    solution: '请到榛子云控制台充值',
-    retriable: false,
-  };
+describe('SDK errors → what the user reads (codes stay on the developer page)', () => {
+  const cases = [
+    ['send', 'input', 'phone', '请输入正确的手机号'],
+    ['send', 'limit', 'phone', '该手机号今日获取验证码次数已达上限，请明天再试'],
+    ['send', 'cooldown', 'code', '获取太频繁，请稍后再试'],
+    ['send', 'network', 'code', '网络不太稳定，请检查网络后重试'],
+    ['send', 'timeout', 'code', '网络不太稳定，请检查网络后重试'],
+    ['send', 'auth', 'code', '验证码发送失败，请稍后再试'],
+    ['send', 'account', 'code', '验证码发送失败，请稍后再试'],
+    ['send', 'cloud', 'code', '服务暂时不可用，请稍后再试'],
+    ['verify', 'cloud', 'form', '网络不太稳定，请稍后重试'],
+    ['verify', 'load', 'form', '登录失败，请稍后再试'],
+  ];
+  for (const [action, kind, field, text] of cases) {
+    test(`${action} / ${kind}`, () => {
+      const shown = login.userError({ code: 123, kind, reason: '原因', solution: '检查合法域名' }, action);
+      assert.deepEqual(shown, { field, text });
+      assert.doesNotMatch(shown.text, DEVELOPER_WORDS);
+    });
+  }
 
-  test('shows reason, code and solution', () => {
-    const d = login.errorDisplay(info);
-    assert.ok(d.title.includes(info.reason));
-    assert.ok(d.title.includes(String(info.code)));
-    assert.equal(d.solution, info.solution);
-    assert.equal(d.code, info.code);
-    assert.equal(d.kind, info.kind);
-    assert.equal(d.retry, '');
-  });
-
-  test('a retriable error says so', () => {
-    const d = login.errorDisplay(Object.assign({}, info, { code: 9101, retriable: true }));
-    assert.match(d.retry, HAN);
-  });
-
-  test('without errorInfo it falls back to the reply text, then to a generic text', () => {
-    assert.ok(login.errorDisplay(null, '服务器说不行').title.includes('服务器说不行'));
-    assert.match(login.errorDisplay(undefined).title, HAN);
-    assert.equal(login.errorDisplay(undefined).solution, '');
+  test('no info at all still gives a sentence', () => {
+    assert.equal(login.userError(null, 'send').text, '验证码发送失败，请稍后再试');
+    assert.equal(login.userError(undefined, 'nonsense').field, 'form');
   });
 });
 
@@ -133,42 +137,37 @@ describe('reading a callback result', () => {
   };
 
   test('code 0 is success and hands data through', () => {
-    const out = login.describeResponse({ statusCode: 200, data: { code: 0, data: 537 } }, errorInfo);
-    assert.deepEqual(out, { ok: true, data: 537 });
+    assert.deepEqual(login.describeResponse({ statusCode: 200, data: { code: 0, data: 537 } }, errorInfo), { ok: true, data: 537 });
+    assert.equal(login.describeResponse({ data: { code: null, data: 1 } }, errorInfo).ok, false, 'null is not 0');
+    assert.equal(login.describeResponse({ data: { code: '', data: 1 } }, errorInfo).ok, false, "'' is not 0");
   });
 
-  test('a failure asks errorInfo for its code (numeric or string) and shows it', () => {
+  test('a failure asks errorInfo for its code (numeric or string) and keeps the reply text', () => {
     seen.length = 0;
     const out = login.describeResponse({ data: { code: '108', data: '余额不足' } }, errorInfo);
     assert.equal(out.ok, false);
     assert.deepEqual(seen, [108]);
-    assert.ok(out.error.title.includes('原因108'));
-    assert.equal(out.error.solution, '办法108');
+    assert.equal(out.info.code, 108);
+    assert.equal(out.info.reason, '原因108');
+    assert.equal(out.info.detail, '余额不足');
+    assert.equal(login.describeResponse({ data: { code: 108, data: '原因108' } }, errorInfo).info.detail, undefined, 'not repeated');
   });
 
   test('a vendor-style network failure without res.data does not throw', () => {
     const out = login.describeResponse({ errMsg: 'request:fail timeout' }, errorInfo);
     assert.equal(out.ok, false);
-    assert.ok(out.error.title.includes('request:fail timeout'));
+    assert.equal(out.info.detail, 'request:fail timeout');
     assert.equal(login.describeResponse(undefined, errorInfo).ok, false);
     assert.equal(login.describeResponse({ data: '<html>502</html>' }, errorInfo).ok, false);
   });
 
-  test("the server's own text is kept when the table only has a generic reason", () => {
-    const generic = () => ({ code: 9999, kind: 'server', reason: '未知错误', solution: '联系客服', retriable: false });
-    const out = login.describeResponse({ data: { code: 4321, data: '新的服务器错误' } }, generic);
-    assert.ok(out.error.detail.includes('新的服务器错误'));
-    assert.equal(out.error.solution, '联系客服');
-    const same = login.describeResponse({ data: { code: 108, data: '原因108' } }, errorInfo);
-    assert.equal(same.error.detail, '', 'not repeated when it equals the reason');
-  });
-
-  test('an errorInfo that throws or knows nothing still yields the reply text and code', () => {
+  test('an errorInfo that throws or knows nothing still yields the code; a ZhenziError on res is used', () => {
     const out = login.describeResponse({ data: { code: 4242, data: '奇怪的错误' } }, () => { throw new Error('x'); });
-    assert.ok(out.error.title.includes('奇怪的错误') || out.error.detail.includes('奇怪的错误'));
-    assert.ok(out.error.title.includes('4242'));
-    const out2 = login.describeResponse({ data: { code: 4242, data: '奇怪的错误' } }, () => null);
-    assert.deepEqual(out2, out);
+    assert.equal(out.info.code, 4242);
+    assert.equal(out.info.detail, '奇怪的错误');
+    const cloud = login.describeResponse({ data: { code: 'disabled' }, error: { code: 'disabled', kind: 'disabled', reason: '已关闭' } }, errorInfo);
+    assert.equal(cloud.info.kind, 'disabled');
+    assert.equal(cloud.info.code, 'disabled');
   });
 });
 
@@ -178,6 +177,7 @@ describe('SDK set-up and sendCode arguments', () => {
     appId: 'A1',
     appSecret: 'S1',
     relayUrl: 'http://127.0.0.1:9',
+    real: { apiUrl: 'https://sms.zhenzikj.com', appId: 'R1', appSecret: 'RS' },
     cloudEnv: 'env-x',
     cloudFunctionName: 'fn',
     codeLength: 6,
@@ -192,7 +192,7 @@ describe('SDK set-up and sendCode arguments', () => {
     return { client, calls };
   };
 
-  test('direct mode: configure the relay, then init(apiUrl, appId, appSecret)', () => {
+  test('direct mode, sandbox: configure the relay, then init(apiUrl, appId, appSecret)', () => {
     const { client, calls } = recorder();
     assert.equal(login.applyMode(client, config, 'direct'), 'direct');
     assert.deepEqual(calls, [
@@ -201,10 +201,10 @@ describe('SDK set-up and sendCode arguments', () => {
     ]);
   });
 
-  test('direct mode without relayUrl keeps the SDK default relay', () => {
+  test('direct mode, real account: config.real through the SDK default relay', () => {
     const { client, calls } = recorder();
-    login.applyMode(client, Object.assign({}, config, { relayUrl: '' }), 'direct');
-    assert.deepEqual(calls.map((c) => c[0]), ['init']);
+    login.applyMode(client, config, 'direct', 'real');
+    assert.deepEqual(calls, [['init', 'https://sms.zhenzikj.com', 'R1', 'RS']]);
   });
 
   test('cloud mode: initCloud({name, env}); env only when configured; no secret involved', () => {
@@ -222,7 +222,7 @@ describe('SDK set-up and sendCode arguments', () => {
     assert.equal(calls[calls.length - 1][0], 'init');
   });
 
-  test('sendCode options: object form with one {code} placeholder and the configured lifetime', () => {
+  test('sendCode options: object form with one {code} placeholder; messageId only when given', () => {
     const o = login.sendCodeOptions('15871770252', config, 'm1');
     assert.equal(o.number, '15871770252');
     assert.equal(o.seconds, config.codeSeconds);
@@ -240,17 +240,24 @@ describe('SDK set-up and sendCode arguments', () => {
     assert.equal(ids.size, 51);
     for (const id of ids) assert.match(id, /^[a-z0-9]+$/);
   });
+});
 
-  test('each mode has a hint', () => {
-    assert.match(login.modeHint('direct'), HAN);
-    assert.match(login.modeHint('cloud'), HAN);
-    assert.notEqual(login.modeHint('direct'), login.modeHint('cloud'));
+describe('the login cloud function reply', () => {
+  test('signs in only on a complete success', () => {
+    assert.deepEqual(login.loginOutcome({ code: 'success', number: '13800138000', verifiedAt: 1700000000000 }),
+      { ok: true, number: '13800138000', verifiedAt: 1700000000000 });
+    for (const r of [null, {}, { code: 'not_verified', msg: 'x' }, { code: 'success' }, { code: 'success', number: '138' },
+      { code: 'success', number: '', verifiedAt: 1 }, { code: 'ok', number: '13800138000', verifiedAt: 1 }]) {
+      const o = login.loginOutcome(r);
+      assert.equal(o.ok, false, JSON.stringify(r));
+      assert.equal(o.text, '登录未完成，请重新获取验证码');
+    }
   });
 });
 
-describe('tools page logic', () => {
+describe('developer page logic', () => {
   test('balance text shows the number', () => {
-    assert.ok(tools.balanceText(537).includes('537'));
+    assert.equal(tools.balanceText(537), '剩余短信：537 条');
     assert.ok(tools.balanceText('12').includes('12'));
     assert.ok(tools.balanceText(null).includes('null'), 'an odd reply is shown as is');
   });
@@ -276,12 +283,77 @@ describe('tools page logic', () => {
     };
     const view = tools.recordView(data);
     assert.equal(view.found, true);
-    for (const key of Object.keys(data)) {
-      assert.ok(view.rows.some((r) => r.value.includes(data[key])), `shows ${key}`);
-    }
-    assert.equal(new Set(view.rows.map((r) => r.label)).size, view.rows.length);
+    for (const key of Object.keys(data)) assert.ok(view.rows.some((r) => r.value.includes(data[key])), `shows ${key}`);
     assert.deepEqual(tools.recordView({}), { found: false, rows: [] });
     assert.equal(tools.recordView(null).found, false);
-    assert.equal(tools.recordView({ status: 'failed' }).rows[0].value, 'failed');
+  });
+
+  test('a cloud route that is off is explained, not shown as a raw error; direct mode never is', () => {
+    const off = [
+      [{ data: { code: 'disabled' } }, null],
+      [{ data: { code: 'forbidden', data: 'x' } }, null],
+      [{ data: { code: 100, data: 'unknown $url: balance' } }, { code: 100, kind: 'input', reason: '参数格式错误' }],
+      [{ data: { code: 9301, data: 'route disabled' } }, { code: 9301, kind: 'disabled', reason: '此查询未开启' }],
+      [{ data: { code: 9106, data: 'x' } }, { code: 9106, kind: 'forbidden', reason: 'r' }],
+      [{ data: { code: 9107, data: '此路由默认关闭' } }, { code: 9107, kind: 'server', reason: 'r' }],
+    ];
+    for (const [res, info] of off) {
+      assert.equal(tools.routeRefusal('cloud', res, info), tools.ROUTE_OFF, JSON.stringify(res));
+      assert.equal(tools.routeRefusal('direct', res, info), '');
+    }
+    assert.match(tools.ROUTE_OFF, /ZHENZI_COMPAT/);
+    assert.equal(tools.routeRefusal('cloud', { data: { code: 110, data: '应用秘钥(AppSecret)错误' } }, { code: 110, kind: 'auth', reason: '应用秘钥错误' }), '');
+    assert.equal(tools.routeRefusal('cloud', { data: { code: 9100 } }, { code: 9100, kind: 'network', reason: '网络错误' }), '');
+  });
+
+  test('settings never show the appSecret itself', () => {
+    const config = { cloudFunctionName: 'zhenzisms', loginFunctionName: 'login', cloudEnv: '', apiUrl: 'https://a', appId: '1', appSecret: 'TOPSECRET', relayUrl: 'http://127.0.0.1:8787', real: {} };
+    for (const mode of ['cloud', 'direct']) {
+      for (const target of ['sandbox', 'real']) {
+        const rows = tools.settingsRows(config, mode, login.directAccount(config, target));
+        assert.ok(rows.length >= 3);
+        assert.ok(!JSON.stringify(rows).includes('TOPSECRET'), `${mode}/${target}`);
+      }
+    }
+  });
+
+  test('each mode has its own hint', () => {
+    assert.match(tools.modeHint('direct'), /appSecret/);
+    assert.match(tools.modeHint('cloud'), HAN);
+    assert.notEqual(tools.modeHint('direct'), tools.modeHint('cloud'));
+  });
+
+  test('error view for developers: reason with code, remedy, server text', () => {
+    const v = tools.errorView({ code: 108, reason: '短信余额不足', solution: '充值', detail: '余额不足' });
+    assert.deepEqual(v, { title: '短信余额不足（错误码 108）', solution: '充值', detail: '余额不足' });
+    assert.equal(tools.errorView(null).title, '未知错误');
+  });
+
+  test('errorTable rows keep code, reason and remedy', () => {
+    assert.deepEqual(tools.errorRows([{ code: 100, kind: 'input', reason: '参数格式错误', solution: '检查' }]),
+      [{ code: '100', kind: 'input', reason: '参数格式错误', solution: '检查' }]);
+    assert.deepEqual(tools.errorRows(undefined), []);
+  });
+});
+
+describe('developer request log', () => {
+  test('keeps the newest few entries, newest first, as plain data', () => {
+    const g = {};
+    for (let i = 0; i < devlog.MAX_ENTRIES + 2; i++) devlog.record(g, { op: `op${i}`, mode: 'cloud', request: { i }, response: { code: 0 } }, 1700000000000 + i);
+    assert.equal(g.devLog.length, devlog.MAX_ENTRIES);
+    assert.equal(g.devLog[0].op, `op${devlog.MAX_ENTRIES + 1}`);
+    const v = devlog.view(g.devLog[0]);
+    assert.equal(v.ok, true);
+    assert.match(v.title, /云函数/);
+    assert.equal(v.request, JSON.stringify({ i: devlog.MAX_ENTRIES + 1 }));
+  });
+
+  test('an error entry shows its code, kind, reason and remedy', () => {
+    const g = {};
+    devlog.record(g, { op: 'sendCode', mode: 'direct', request: {}, response: { code: 9201 }, error: { code: 9201, kind: 'cooldown', reason: '发送过于频繁', solution: '等待' } }, 0);
+    const v = devlog.view(g.devLog[0]);
+    assert.equal(v.ok, false);
+    assert.equal(v.error, '9201 · cooldown · 发送过于频繁');
+    assert.equal(v.solution, '等待');
   });
 });

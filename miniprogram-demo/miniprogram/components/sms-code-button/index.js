@@ -1,4 +1,4 @@
-// <sms-code-button>: "获取验证码" with a resend countdown.
+// <sms-code-button>: a text-style "获取验证码" with a resend countdown.
 //
 // Usage (page.wxml):
 //   <sms-code-button id="code-btn" seconds="60" disabled="{{!phoneValid}}" bind:send="onSendCode" />
@@ -19,7 +19,8 @@ Component({
     // Set by the page, e.g. while the phone number is invalid.
     disabled: { type: Boolean, value: false },
     text: { type: String, value: '获取验证码' },
-    countingText: { type: String, value: '{s} 秒后重发' },
+    countingText: { type: String, value: '重新获取 {s}s' },
+    sendingText: { type: String, value: '发送中' },
     storageKey: { type: String, value: '' },
     // If the page neither calls start() nor reset() within this time after `send`, unlock again.
     pendingTimeout: { type: Number, value: 20000 },
@@ -33,7 +34,7 @@ Component({
   },
 
   observers: {
-    'disabled, text, countingText': function () {
+    'disabled, text, countingText, sendingText': function () {
       this._render(this.data.remaining);
     },
   },
@@ -116,7 +117,7 @@ Component({
     _render(left) {
       const data = this.data;
       const locked = !!(data.disabled || data.sending || left > 0);
-      const label = countdown.label(left, data.text, data.countingText);
+      const label = data.sending && left === 0 ? data.sendingText : countdown.label(left, data.text, data.countingText);
       if (left !== data.remaining || locked !== data.locked || label !== data.label) {
         this.setData({ remaining: left, locked, label });
       }

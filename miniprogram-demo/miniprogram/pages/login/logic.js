@@ -1,24 +1,22 @@
 // Login page logic as small plain functions: no `wx`, no `this`, no timers, so tests (and readers)
 // can use them without a renderer. login.js only wires them to the page.
+//
+// Two audiences, two vocabularies: the user reads short sentences about what to do next (USER_TEXT);
+// error codes, reasons and remedies from zhenzisms.errorInfo() go to the developer page only.
 
 const PHONE_LENGTH = 11;
+const WRONG_PHONE = '请输入正确的手机号';
 
 /**
- * Phone number as the user types. Keeps digits only (pasted "158 7177-0252" works) and at most
- * 11 of them; `valid` once it is a mainland mobile number — 11 digits, 1 then 3–9, the rule the
- * SDK checks before spending a request (it would answer 100 otherwise); `hint` says what is wrong.
+ * Phone number as the user types. Keeps digits only (a pasted "158 7177-0252" works) and at most 11.
+ * `valid` once it is a mainland mobile number (11 digits, 1 then 3–9: what the SDK checks before
+ * spending a request). `error` only when the number can no longer become valid: an unfinished
+ * number is not an error, so nothing turns red while the user is still typing.
  */
 function checkPhone(input) {
   const value = String(input == null ? '' : input).replace(/\D/g, '').slice(0, PHONE_LENGTH);
-  if (value === '') return { value, valid: false, hint: '' };
-  if (value[0] !== '1') return { value, valid: false, hint: '手机号应以 1 开头' };
-  if (value.length > 1 && (value[1] < '3' || value[1] > '9')) {
-    return { value, valid: false, hint: '手机号第二位应为 3–9' };
-  }
-  if (value.length < PHONE_LENGTH) {
-    return { value, valid: false, hint: `还差 ${PHONE_LENGTH - value.length} 位` };
-  }
-  return { value, valid: true, hint: '手机号格式正确' };
+  const wrongStart = (value.length >= 1 && value[0] !== '1') || (value.length >= 2 && (value[1] < '3' || value[1] > '9'));
+  return { value, valid: !wrongStart && value.length === PHONE_LENGTH, error: wrongStart ? WRONG_PHONE : '' };
 }
 
 /** Code as typed: digits only, at most `length`; `complete` when exactly `length` digits. */
@@ -27,58 +25,68 @@ function checkCode(input, length) {
   return { value, complete: value.length === length };
 }
 
-// validateCode results → what the user reads. The first five are the vendor's strings (versions C–E);
-// code_used and too_many_attempts are new in this SDK; 'error'/'expired' are vendor version B's.
+/** 13800138000 → 138****8000: what the page shows once a code went out. */
+function maskPhone(number) {
+  const s = String(number || '');
+  return s.length === PHONE_LENGTH ? `${s.slice(0, 3)}****${s.slice(7)}` : s;
+}
+
+// validateCode results → what the user reads, and next to which field. 'error'/'expired' are vendor
+// version B's spellings; code_used and too_many_attempts are this SDK's additions.
 const RESULT_TEXT = {
-  ok: '验证成功，已登录',
-  empty: '还没有获取验证码，请先点击“获取验证码”',
-  number_error: '手机号与接收验证码的号码不一致',
-  code_error: '验证码不正确，请检查后重新输入',
-  code_expired: '验证码已过期，请重新获取',
-  code_used: '验证码已使用过，请重新获取',
-  too_many_attempts: '错误次数过多，该验证码已失效，请重新获取',
-  error: '验证码不正确，请检查后重新输入',
-  expired: '验证码已过期，请重新获取',
+  ok: { field: '', text: '验证通过' },
+  empty: { field: 'code', text: '请先获取验证码' },
+  number_error: { field: 'phone', text: '手机号与接收验证码的号码不一致' },
+  code_error: { field: 'code', text: '验证码不正确，请重新输入' },
+  code_expired: { field: 'code', text: '验证码已过期，请重新获取' },
+  code_used: { field: 'code', text: '验证码已失效，请重新获取' },
+  too_many_attempts: { field: 'code', text: '错误次数过多，请重新获取验证码' },
+  error: { field: 'code', text: '验证码不正确，请重新输入' },
+  expired: { field: 'code', text: '验证码已过期，请重新获取' },
 };
 
-/** {ok, text} for a validateCode result string; unknown strings are shown, never hidden. */
+/** {ok, result, field, text} for a validateCode result; an unknown result is never success. */
 function resultMessage(result) {
-  if (Object.prototype.hasOwnProperty.call(RESULT_TEXT, result)) {
-    return { ok: result === 'ok', result, text: RESULT_TEXT[result] };
-  }
-  return { ok: false, result: String(result), text: `验证失败（${String(result)}）` };
+  const known = Object.prototype.hasOwnProperty.call(RESULT_TEXT, result) ? RESULT_TEXT[result] : null;
+  const view = known || { field: 'form', text: '验证失败，请重新获取验证码' };
+  return { ok: result === 'ok', result: String(result), field: view.field, text: view.text };
+}
+
+// SDK error kinds (errorInfo(code).kind) → what the user reads, per action, and where.
+const USER_TEXT = {
+  send: {
+    input: { field: 'phone', text: WRONG_PHONE },
+    limit: { field: 'phone', text: '该手机号今日获取验证码次数已达上限，请明天再试' },
+    cooldown: { field: 'code', text: '获取太频繁，请稍后再试' },
+    network: { field: 'code', text: '网络不太稳定，请检查网络后重试' },
+    timeout: { field: 'code', text: '网络不太稳定，请检查网络后重试' },
+    cloud: { field: 'code', text: '服务暂时不可用，请稍后再试' },
+    other: { field: 'code', text: '验证码发送失败，请稍后再试' },
+  },
+  verify: {
+    network: { field: 'form', text: '网络不太稳定，请稍后重试' },
+    timeout: { field: 'form', text: '网络不太稳定，请稍后重试' },
+    cloud: { field: 'form', text: '网络不太稳定，请稍后重试' },
+    other: { field: 'form', text: '登录失败，请稍后再试' },
+  },
+};
+
+/** {field, text} the user sees for an SDK error `info` ({code, kind, …}) during `action`. */
+function userError(info, action) {
+  const table = USER_TEXT[action] || USER_TEXT.verify;
+  const kind = info && typeof info.kind === 'string' ? info.kind : '';
+  return Object.assign({}, Object.prototype.hasOwnProperty.call(table, kind) ? table[kind] : table.other);
 }
 
 /**
- * What to show for an error, from the object `zhenzisms.errorInfo(code)` returns
- * ({code, kind, reason, message, solution, retriable}). `fallback` (the reply's own `data` text) is
- * used when the SDK knows nothing about the code.
- */
-function errorDisplay(info, fallback) {
-  const known = info && typeof info === 'object';
-  const code = known && info.code != null ? info.code : null;
-  const reason = (known && info.reason) || fallback || '未知错误';
-  return {
-    code,
-    kind: (known && info.kind) || '',
-    title: code == null ? reason : `${reason}（错误码 ${code}）`,
-    // The reply's own text, when it says more than the table's reason (e.g. a code the SDK
-    // does not know, for which errorInfo only has a generic reason).
-    detail: fallback && fallback !== reason ? String(fallback) : '',
-    solution: (known && info.solution) || '',
-    retry: known && info.retriable ? '可以稍后重试' : '',
-  };
-}
-
-/**
- * Read a callback result `res` (wx.request-like, res.data = {code, data}).
- * → {ok: true, data} or {ok: false, error: errorDisplay(...)}. `errorInfo` is zhenzisms.errorInfo.
- * Written defensively: a vendor-style res without `data` must not throw here either.
+ * Read a callback result `res` (wx.request-like, res.data = {code, data}) → {ok: true, data} or
+ * {ok: false, info}, where `info` is errorInfo(code) (plus the reply's own text as `detail` when it
+ * says more). Written defensively: a vendor-style res without `data` must not throw here either.
  */
 function describeResponse(res, errorInfo) {
   const body = res && res.data && typeof res.data === 'object' ? res.data : null;
   const code = body ? Number(body.code) : NaN;
-  if (code === 0) return { ok: true, data: body.data };
+  if (body && body.code != null && body.code !== '' && code === 0) return { ok: true, data: body.data };
   let info = null;
   if (!Number.isNaN(code) && typeof errorInfo === 'function') {
     try {
@@ -87,29 +95,30 @@ function describeResponse(res, errorInfo) {
       info = null;
     }
   }
-  let fallback = '';
-  if (body && typeof body.data === 'string') fallback = body.data;
-  else if (res && res.errMsg) fallback = String(res.errMsg);
-  if (info && info.code == null && !Number.isNaN(code)) info = Object.assign({}, info, { code });
-  if (!info && !Number.isNaN(code)) info = { code };
-  return { ok: false, error: errorDisplay(info, fallback) };
+  if (!info && res && res.error && typeof res.error === 'object') info = res.error; // a ZhenziError
+  info = Object.assign({ code: Number.isNaN(code) ? (body ? body.code : null) : code, kind: '', reason: '', solution: '' }, info);
+  let detail = '';
+  if (body && typeof body.data === 'string') detail = body.data;
+  else if (res && res.errMsg && !/:ok$/.test(String(res.errMsg))) detail = String(res.errMsg);
+  if (detail && detail !== info.reason) info.detail = detail;
+  return { ok: false, info };
 }
 
-/** The SMS text for sendCode: {code} is filled in by the SDK. */
+/** The SMS text for sendCode: {code} is filled in by the SDK (or by the cloud function). */
 function codeMessage(codeSeconds) {
   const minutes = Math.max(1, Math.round(codeSeconds / 60));
   return `您的验证码为{code}，${minutes}分钟内有效，请勿泄露给他人。`;
 }
 
-/**
- * A messageId for the demo's sends, so the tools page can look them up. Unique per device and
- * millisecond plus a counter; no randomness needed (the vendor only asks for uniqueness).
- */
+/** A messageId for direct-mode sends, so the developer page can look them up (unique, not secret). */
 function makeMessageId(now, seq) {
   return `demo${now.toString(36)}${seq.toString(36)}`;
 }
 
-/** Arguments for client.sendCode(cb, options) — the object form of vendor version D. */
+/**
+ * Arguments for client.sendCode(cb, options) — the object form of vendor version D. A messageId
+ * only in direct mode: in cloud mode the cloud function picks the id of a code SMS itself.
+ */
 function sendCodeOptions(number, config, messageId) {
   const options = {
     number,
@@ -122,41 +131,63 @@ function sendCodeOptions(number, config, messageId) {
 }
 
 /**
- * Point the SDK client at the chosen mode. `client` is zhenzisms.client. Returns the mode applied.
- *   direct: client.configure({relayUrl}) then client.init(apiUrl, appId, appSecret)
+ * Point the SDK client at a mode. `client` is zhenzisms.client. Returns the mode applied.
  *   cloud:  client.initCloud({name, env?})
+ *   direct: client.configure({relayUrl}) then client.init(apiUrl, appId, appSecret), from the
+ *           sandbox settings of config (target 'sandbox') or from config.real (target 'real').
  */
-function applyMode(client, config, mode) {
+function applyMode(client, config, mode, target) {
   if (mode === 'cloud') {
     const options = { name: config.cloudFunctionName || 'zhenzisms' };
     if (config.cloudEnv) options.env = config.cloudEnv;
     client.initCloud(options);
     return 'cloud';
   }
-  if (config.relayUrl) client.configure({ relayUrl: config.relayUrl });
-  client.init(config.apiUrl, config.appId, config.appSecret);
+  const account = directAccount(config, target);
+  if (account.relayUrl) client.configure({ relayUrl: account.relayUrl });
+  client.init(account.apiUrl, account.appId, account.appSecret);
   return 'direct';
 }
 
-const MODE_HINT = {
-  direct: '直连模式：appSecret 在小程序包内，仅用于开发和兼容旧代码',
-  cloud: '云函数模式：appSecret 只在云函数里，验证码不下发到手机（推荐）',
-};
+/** The direct-mode account of a target: the sandbox (default) or config.real (SDK default relay). */
+function directAccount(config, target) {
+  if (target === 'real') {
+    const real = config.real || {};
+    return { target: 'real', apiUrl: real.apiUrl, appId: real.appId || '', appSecret: real.appSecret || '', relayUrl: '' };
+  }
+  return { target: 'sandbox', apiUrl: config.apiUrl, appId: config.appId, appSecret: config.appSecret, relayUrl: config.relayUrl };
+}
 
-function modeHint(mode) {
-  return MODE_HINT[mode] || '';
+/**
+ * What the login cloud function answered → {ok, number, verifiedAt} or {ok: false, text}. Only a
+ * complete 'success' signs in; anything else (not_verified, an odd reply) does not.
+ */
+function loginOutcome(result) {
+  if (result && result.code === 'success' && typeof result.number === 'string' && result.number && result.verifiedAt != null) {
+    return { ok: true, number: result.number, verifiedAt: result.verifiedAt };
+  }
+  return { ok: false, field: 'form', text: '登录未完成，请重新获取验证码' };
+}
+
+/** Whether the login button is enabled. */
+function canLogin(state) {
+  return !!(state.phoneValid && state.codeComplete && !state.busy);
 }
 
 module.exports = {
   PHONE_LENGTH,
+  WRONG_PHONE,
   checkPhone,
   checkCode,
+  maskPhone,
   resultMessage,
-  errorDisplay,
+  userError,
   describeResponse,
   codeMessage,
   makeMessageId,
   sendCodeOptions,
   applyMode,
-  modeHint,
+  directAccount,
+  loginOutcome,
+  canLogin,
 };

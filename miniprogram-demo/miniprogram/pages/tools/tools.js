@@ -1,6 +1,8 @@
-// Balance and lookup by messageId, in whichever mode the login page selected (the client is shared).
+// Developer page: mode and target, settings, balance, lookup by messageId, the last requests and
+// the SDK's error table. It works on the same shared client as the login page (zhenzisms.client).
 const zhenzisms = require('../../utils/zhenzisms.js');
 const config = require('../../config.js');
+const devlog = require('../../devlog.js');
 const loginLogic = require('../login/logic.js');
 const logic = require('./logic.js');
 
@@ -8,43 +10,81 @@ const client = zhenzisms.client;
 
 Page({
   data: {
-    mode: 'direct',
+    mode: 'cloud',
+    target: 'sandbox',
+    modeHint: '',
+    settings: [],
     balance: '',
     balanceLoading: false,
+    balanceRefused: '',
+    balanceError: null,
     messageId: '',
     messageIdValid: false,
     lookupLoading: false,
     record: null, // {found, rows}
-    error: null,
+    lookupRefused: '',
+    lookupError: null,
+    log: [],
+    errors: [],
   },
 
   onLoad() {
-    // Normally the login page has set the client up already; this covers opening this page first
-    // (e.g. a DevTools compile mode starting here). init/initCloud may be called again safely.
-    const app = getApp();
-    const mode = app.globalData.mode || config.mode;
-    if (mode === 'cloud') app.ensureCloud();
-    app.globalData.mode = loginLogic.applyMode(client, config, mode);
+    getApp().ensureClient();
+    // errorTable() reads the wasm core, so it waits for it.
+    client.ready().then(() => this.setData({ errors: logic.errorRows(zhenzisms.errorTable()) }), () => {});
   },
 
   onShow() {
-    const app = getApp();
-    const messageId = this.data.messageId || app.globalData.lastMessageId || '';
-    this.setData({
-      mode: app.globalData.mode,
-      messageId,
-      messageIdValid: logic.checkMessageId(messageId).valid,
-    });
+    const g = getApp().globalData;
+    const messageId = this.data.messageId || g.lastMessageId || '';
+    this.showMode();
+    this.setData({ messageId, messageIdValid: logic.checkMessageId(messageId).valid });
+    this.showLog();
+  },
+
+  showMode() {
+    const g = getApp().globalData;
+    const account = loginLogic.directAccount(config, g.target);
+    this.setData({ mode: g.mode, target: account.target, modeHint: logic.modeHint(g.mode), settings: logic.settingsRows(config, g.mode, account) });
+  },
+
+  showLog() {
+    const log = (getApp().globalData.devLog || []).map((entry, i) => Object.assign(devlog.view(entry), { key: `${entry.at}-${i}` }));
+    this.setData({ log });
+  },
+
+  onModeChange(e) {
+    const g = getApp().globalData;
+    getApp().useMode(e.detail.value ? 'cloud' : 'direct', g.target);
+    this.setData({ balance: '', balanceRefused: '', balanceError: null, record: null, lookupRefused: '', lookupError: null });
+    this.showMode();
+  },
+
+  onTargetChange(e) {
+    getApp().useMode('direct', e.detail.value ? 'real' : 'sandbox');
+    this.showMode();
+  },
+
+  /** A balance/lookup reply → {ok, data} or what to show instead (a refusal, or an error). */
+  read(op, request, res) {
+    const g = getApp().globalData;
+    const outcome = loginLogic.describeResponse(res, zhenzisms.errorInfo);
+    devlog.record(g, { op, mode: g.mode, request, response: res && res.data, error: outcome.ok ? null : outcome.info }, Date.now());
+    this.showLog();
+    if (outcome.ok) return { ok: true, data: outcome.data };
+    const refused = logic.routeRefusal(g.mode, res, outcome.info);
+    return { ok: false, refused, error: refused ? null : logic.errorView(outcome.info) };
   },
 
   onBalance() {
-    this.setData({ balanceLoading: true, error: null });
+    this.setData({ balanceLoading: true, balanceRefused: '', balanceError: null });
     client.balance((res) => {
-      const outcome = loginLogic.describeResponse(res, zhenzisms.errorInfo);
+      const r = this.read('balance', {}, res);
       this.setData({
         balanceLoading: false,
-        balance: outcome.ok ? logic.balanceText(outcome.data) : '',
-        error: outcome.ok ? null : outcome.error,
+        balance: r.ok ? logic.balanceText(r.data) : '',
+        balanceRefused: r.ok ? '' : r.refused,
+        balanceError: r.ok ? null : r.error,
       });
     });
   },
@@ -56,14 +96,16 @@ Page({
 
   onLookup() {
     if (!this.data.messageIdValid) return;
-    this.setData({ lookupLoading: true, record: null, error: null });
+    const messageId = this.data.messageId;
+    this.setData({ lookupLoading: true, record: null, lookupRefused: '', lookupError: null });
     client.findSmsByMessageId((res) => {
-      const outcome = loginLogic.describeResponse(res, zhenzisms.errorInfo);
+      const r = this.read('findSmsByMessageId', { messageId }, res);
       this.setData({
         lookupLoading: false,
-        record: outcome.ok ? logic.recordView(outcome.data) : null,
-        error: outcome.ok ? null : outcome.error,
+        record: r.ok ? logic.recordView(r.data) : null,
+        lookupRefused: r.ok ? '' : r.refused,
+        lookupError: r.ok ? null : r.error,
       });
-    }, this.data.messageId);
+    }, messageId);
   },
 });
