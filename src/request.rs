@@ -115,15 +115,20 @@ pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
         if let Some(Json::Num(_)) = params.get("messageId") {
             warn.push(validate::WARN_MESSAGE_ID_NUMBER);
         }
-        validate::message_id(&param(params, "messageId"), warn)
+        validate::message_id(&param(params, "messageId"))
     };
     // Fields besides the credentials, in the vendor SDKs' order; '' stands for absent.
     let fields: Vec<(&str, String)> = match op {
         Op::Send => vec![
-            (
-                "message",
-                validate::message(&param(params, "message"))?.to_string(),
-            ),
+            ("message", {
+                let text = param(params, "message");
+                let message = validate::message(&text)?;
+                // A verification code the host made (sendCode) must appear in the text.
+                if matches!(params.str_field("code"), Some(code) if !message.contains(code)) {
+                    warn.push(validate::WARN_NO_CODE);
+                }
+                message.to_string()
+            }),
             ("number", validate::number(&param(params, "number"))?),
             ("messageId", message_id(&mut warn)),
             (
@@ -366,6 +371,12 @@ mod tests {
         );
         assert_eq!(r.warnings, [validate::WARN_EMPTY_PARAMS]);
         assert!(r.body.contains("&templateParams=%5B%5D&"));
+        let code = |p: &str| req(Op::Send, "direct", p).warnings;
+        assert_eq!(
+            code(r#"{"number":"15811112222","message":"您好","code":"1234"}"#),
+            [validate::WARN_NO_CODE]
+        );
+        assert!(code(r#"{"number":"15811112222","message":"码1234","code":"1234"}"#).is_empty());
         let quiet = req(Op::Send, "direct", SEND);
         assert!(quiet.warnings.is_empty());
         assert!(quiet.to_json().get("warn").is_none());

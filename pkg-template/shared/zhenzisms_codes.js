@@ -18,22 +18,17 @@ function verify(core, input) {
   return JSON.parse(core.codeVerify(JSON.stringify(input)));
 }
 
-// The call that sends `code`: `{code}` replaced in a free-text message, or in templateParams
-// (a parameter that is exactly '{code}', or the first one when none is). Returns
-// [op, params], or null when the message has no place for the code.
+// The call that sends `code`: ['send', params] with `{code}` replaced in the message, and in
+// templateParams (a parameter that is exactly '{code}', or the first one when none is). The
+// core decides text or template send (a non-blank templateId), and warns when the text it sends
+// lacks the code: such a message is sent as written, as vendor D did.
 function fill(p, code) {
-  var base = { number: p.number, messageId: p.messageId, clientIp: p.clientIp };
-  if (p.templateId !== undefined && p.templateId !== '') {
-    var params = (p.templateParams || []).map(String);
-    var at = params.indexOf('{code}');
-    if (at < 0) params.unshift(code);
-    else params[at] = code;
-    return ['sendTemplate', Object.assign(base, { templateId: p.templateId, templateParams: params })];
-  }
-  var message = String(p.message === undefined ? '' : p.message);
-  if (!PLACEHOLDER.test(message)) return null;
-  PLACEHOLDER.lastIndex = 0;
-  return ['send', Object.assign(base, { message: message.replace(PLACEHOLDER, code) })];
+  var params = (Array.isArray(p.templateParams) ? p.templateParams : []).map(String);
+  var at = params.indexOf('{code}');
+  if (at < 0) params.unshift(code);
+  else params[at] = code;
+  var message = p.message === undefined || p.message === null ? '' : String(p.message);
+  return ['send', { number: p.number, messageId: p.messageId, clientIp: p.clientIp, templateId: p.templateId, templateParams: params, message: message.replace(PLACEHOLDER, code), code: code }];
 }
 
 // The vendor SDKs keep sms_number, sms_code (the code, in clear) and sms_code_expire. This
