@@ -257,6 +257,7 @@ function createSdk(platform, defaults) {
 
   // Any thrown thing as a vendor result: a ZhenziError as it is, anything else as 9999.
   function failure(e) {
+    /** @type {any} */
     var err = e instanceof ZhenziError ? e : null;
     if (!err) {
       try {

@@ -20,14 +20,18 @@ function verify(core, input) {
 
 // The call that sends `code`: ['send', params] with `{code}` replaced in the message, and in
 // templateParams (a parameter that is exactly '{code}', or the first one when none is). The
-// core decides text or template send (a non-blank templateId), and warns when the text it sends
-// lacks the code: such a message is sent as written, as vendor D did.
-function fill(p, code) {
+// core decides text or template send (a non-blank templateId) and warns when the text lacks the
+// code. `asWritten` (the drop-in client) sends such a text as vendor D did; otherwise (the cloud
+// function, where the code never reaches the phone) a text send without {code} gives null.
+function fill(p, code, asWritten) {
   var params = (Array.isArray(p.templateParams) ? p.templateParams : []).map(String);
   var at = params.indexOf('{code}');
   if (at < 0) params.unshift(code);
   else params[at] = code;
   var message = p.message === undefined || p.message === null ? '' : String(p.message);
+  var text = String(p.templateId === undefined || p.templateId === null ? '' : p.templateId).trim() === '';
+  if (!asWritten && text && !PLACEHOLDER.test(message)) return null;
+  PLACEHOLDER.lastIndex = 0;
   return ['send', { number: p.number, messageId: p.messageId, clientIp: p.clientIp, templateId: p.templateId, templateParams: params, message: message.replace(PLACEHOLDER, code), code: code }];
 }
 
