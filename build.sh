@@ -4,7 +4,7 @@
 #   ./build.sh          install what is missing, build dist/, run the main job end to end
 #                       (send a verification code to the local sandbox, read it, verify it)
 #   ./build.sh test     every suite: Rust (fmt, clippy, native, wasm in Node and Chromium),
-#                       JS (sandbox, simulator, SDK, demo), typings
+#                       JS (sandbox, simulator, SDK, demo, JavaScriptCore), typings
 #   ./build.sh bench    the budgets of DESIGN.md, measured and printed
 #   ./build.sh setup | build | clean
 set -euo pipefail
@@ -59,6 +59,12 @@ setup_test_tools() {
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
+  # JavaScriptCore's shell: iOS WeChat's engine, for tests/jsc (run with the JIT off).
+  if ! command -v jsc >/dev/null; then
+    say "apt: libjavascriptcoregtk-4.0-bin (jsc)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libjavascriptcoregtk-4.0-bin >/dev/null
+  fi
 }
 
 build() {
@@ -102,7 +108,7 @@ run_tests() {
   tsc --noEmit -p tests/types
   tsc --noEmit -p pkg-template/miniprogram
   tsc --noEmit -p pkg-template/node
-  say "node --test (sandbox, simulator, SDK, demo)"
+  say "node --test (sandbox, simulator, SDK, demo, jsc)"
   node --test --test-reporter=spec --test-reporter-destination=stdout $(find tests -name '*.test.js' -not -path '*/node_modules/*' | sort)
 }
 
