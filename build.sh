@@ -4,7 +4,7 @@
 #   ./build.sh          install what is missing, build dist/, run the main job end to end
 #                       (send a verification code to the local sandbox, read it, verify it)
 #   ./build.sh test     every suite: Rust (fmt, clippy, native, wasm in Node and Chromium),
-#                       JS (sandbox, simulator, SDK, demo), typings
+#                       JS (sandbox, simulator, SDK, demo, JavaScriptCore), typings
 #   ./build.sh bench    the budgets of DESIGN.md, measured and printed
 #   ./build.sh release  build, then the downloads into dist/release/: the utils/ zip, the cloud
 #                       function zip, the npm tarball, each with a .sha256 (tools/release.js)
@@ -60,6 +60,8 @@ setup_test_tools() {
     cargo install wasm-pack
   fi
   setup_chromium
+  # JavaScriptCore's shell: iOS WeChat's engine, for tests/jsc (run with the JIT off).
+  command -v jsc >/dev/null || apt_install libjavascriptcoregtk-4.0-bin
 }
 
 # Debian packages, installed once: `apt_install PACKAGE…` (apt-get update first, as a fresh machine needs).
@@ -135,7 +137,7 @@ run_tests() {
   tsc --noEmit -p tests/types
   tsc --noEmit -p pkg-template/miniprogram
   tsc --noEmit -p pkg-template/node
-  say "node --test (sandbox, simulator, SDK, demo)"
+  say "node --test (sandbox, simulator, SDK, demo, jsc)"
   node --test --test-reporter=spec --test-reporter-destination=stdout $(find tests -name '*.test.js' -not -path '*/node_modules/*' | sort)
 }
 

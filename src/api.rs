@@ -8,7 +8,7 @@
 
 use crate::code::{self, Issue, Policy, Record};
 use crate::endpoints::Op;
-use crate::errors::{self, Error, CONFIG};
+use crate::errors::{self, Error, CONFIG, PARAM_FORMAT};
 use crate::json::{self, Json};
 use crate::reply;
 use crate::request::{self, Config};
@@ -29,6 +29,11 @@ fn arg(text: &str, what: &str) -> Result<Json, Error> {
     json::parse(text).map_err(|e| Error::new(CONFIG, [what, " is not JSON: ", e.0].concat()))
 }
 
+/// A call's own fields that cannot be read (a lone surrogate, say) are bad input: 100.
+fn params_arg(text: &str) -> Result<Json, Error> {
+    json::parse(text).map_err(|e| Error::new(PARAM_FORMAT, ["params: ", e.0].concat()))
+}
+
 fn op(name: &str) -> Result<Op, Error> {
     Op::from_name(name).ok_or_else(|| Error::new(CONFIG, "unknown operation"))
 }
@@ -39,7 +44,7 @@ pub fn build_request(op_name: &str, config: &str, params: &str) -> String {
     let built = (|| {
         let op = op(op_name)?;
         let config = Config::from_json(&arg(config, "config")?)?;
-        request::build(op, &config, &arg(params, "params")?)
+        request::build(op, &config, &params_arg(params)?)
     })();
     match built {
         Ok(r) => ok(r.to_json()),
@@ -182,20 +187,18 @@ mod tests {
             r.get("vendor").unwrap().str_field("data"),
             Some("参数格式错误")
         );
-        for (o, c, p) in [
-            ("fly", "{}", "{}"),
-            ("send", "not json", "{}"),
-            (
-                "send",
-                r#"{"appId":"1","appSecret":"TOPSECRET"}"#,
-                "[unclosed",
-            ),
+        let secret = r#"{"appId":"1","appSecret":"TOPSECRET"}"#;
+        for (o, c, p, code) in [
+            ("fly", "{}", "{}", 9001.0),
+            ("send", "not json", "{}", 9001.0),
+            ("send", secret, "[unclosed", 100.0),
+            ("send", secret, r#"{"message":"\ud800"}"#, 100.0),
         ] {
             let r = build_request(o, c, p);
             assert!(!r.contains("TOPSECRET"));
             assert_eq!(
                 parsed(r).get("err").unwrap().get("code"),
-                Some(&Json::num(9001.0))
+                Some(&Json::num(code))
             );
         }
         assert!(parsed(parse_reply("fly", 200, "{}")).get("err").is_some());

@@ -57,12 +57,16 @@ pub struct Request {
     pub method: &'static str,
     pub content_type: &'static str,
     pub body: String,
+    /// Input sent as written that is probably a mistake (`validate::WARN_*`), for the host to
+    /// show once while developing.
+    pub warnings: Vec<&'static str>,
 }
 
 impl Request {
-    /// `{url, method, header: {'Content-Type': …}, body}`, the shape `wx.request` takes.
+    /// `{url, method, header: {'Content-Type': …}, body, warn?: [text]}`, the shape
+    /// `wx.request` takes.
     pub fn to_json(&self) -> Json {
-        Json::obj(vec![
+        let mut fields = vec![
             ("url", Json::str(self.url.clone())),
             ("method", Json::str(self.method)),
             (
@@ -70,7 +74,12 @@ impl Request {
                 Json::obj(vec![("Content-Type", Json::str(self.content_type))]),
             ),
             ("body", Json::str(self.body.clone())),
-        ])
+        ];
+        if !self.warnings.is_empty() {
+            let texts = self.warnings.iter().map(|w| Json::str(*w)).collect();
+            fields.push(("warn", Json::Arr(texts)));
+        }
+        Json::obj(fields)
     }
 }
 
@@ -84,21 +93,48 @@ fn param(params: &Json, key: &str) -> String {
     }
 }
 
+/// The one rule for "template send", for every API: a send whose params carry a non-blank
+/// `templateId` is a v2 template send, any other is a v1 text send (`templateId: ''` beside a
+/// message is a text send). An explicit `sendTemplate` stays one.
+pub fn send_op(op: Op, params: &Json) -> Op {
+    match op {
+        Op::Send if !param(params, "templateId").trim().is_empty() => Op::SendTemplate,
+        op => op,
+    }
+}
+
 /// Validates `params` for `op` and builds the request. Nothing is sent: the host does that.
+/// Refused before a request is spent: only what the server surely answers 100/101 for (an
+/// empty or malformed number, an empty message, template or lookup id, a message over 1000
+/// characters, templateParams it cannot read). Other odd input is sent as written, with a
+/// warning.
 pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
+    let op = send_op(op, params);
+    let mut warn = Vec::new();
+    let message_id = |warn: &mut Vec<&'static str>| {
+        if let Some(Json::Num(_)) = params.get("messageId") {
+            warn.push(validate::WARN_MESSAGE_ID_NUMBER);
+        }
+        validate::message_id(&param(params, "messageId"))
+    };
     // Fields besides the credentials, in the vendor SDKs' order; '' stands for absent.
     let fields: Vec<(&str, String)> = match op {
         Op::Send => vec![
-            (
-                "message",
-                validate::message(&param(params, "message"))?.to_string(),
-            ),
+            ("message", {
+                let text = param(params, "message");
+                let message = validate::message(&text)?;
+                // A verification code the host made (sendCode) must appear in the text.
+                if matches!(params.str_field("code"), Some(code) if !message.contains(code)) {
+                    warn.push(validate::WARN_NO_CODE);
+                }
+                message.to_string()
+            }),
             ("number", validate::number(&param(params, "number"))?),
+            ("messageId", message_id(&mut warn)),
             (
-                "messageId",
-                validate::message_id(&param(params, "messageId"))?,
+                "clientIp",
+                validate::client_ip(&param(params, "clientIp"), &mut warn),
             ),
-            ("clientIp", validate::client_ip(&param(params, "clientIp"))?),
         ],
         Op::SendTemplate => vec![
             (
@@ -107,19 +143,19 @@ pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
             ),
             (
                 "templateParams",
-                validate::template_params(params.get("templateParams"))?,
+                validate::template_params(params.get("templateParams"), &mut warn)?,
             ),
             ("number", validate::number(&param(params, "number"))?),
+            ("messageId", message_id(&mut warn)),
             (
-                "messageId",
-                validate::message_id(&param(params, "messageId"))?,
+                "clientIp",
+                validate::client_ip(&param(params, "clientIp"), &mut warn),
             ),
-            ("clientIp", validate::client_ip(&param(params, "clientIp"))?),
         ],
         Op::Balance => vec![],
         Op::FindSmsByMessageId => {
-            let id = validate::message_id(&param(params, "messageId"))?;
-            if id.is_empty() {
+            let id = message_id(&mut warn);
+            if id.trim().is_empty() {
                 return Err(Error::new(
                     crate::errors::PARAM_FORMAT,
                     "messageId is empty",
@@ -143,6 +179,7 @@ pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
         method: "POST",
         content_type: CONTENT_TYPE,
         body: form::encode(&pairs),
+        warnings: warn,
     })
 }
 
@@ -278,13 +315,71 @@ mod tests {
             100
         );
         assert_eq!(refuse(Op::FindSmsByMessageId, "{}"), 100);
+        assert_eq!(refuse(Op::FindSmsByMessageId, r#"{"messageId":" "}"#), 100);
+    }
+
+    #[test]
+    fn one_rule_decides_template_send() {
+        let c = config("relay");
+        let built = |op, p: &str| build(op, &c, &parse(p).unwrap());
+        let url = |op, p: &str| built(op, p).unwrap().url;
+        let text = "https://smsdeveloper.zhenzikj.com/sms/send.html";
+        let v2 = "https://smsdeveloper.zhenzikj.com/sms/v2/send.html";
         assert_eq!(
-            refuse(
-                Op::Send,
-                r#"{"number":"15811112222","message":"x","messageId":"a b"}"#
-            ),
-            100
+            url(Op::Send, r#"{"number":"15811112222","message":"x"}"#),
+            text
         );
+        for blank in ["\"\"", "\" \"", "null"] {
+            let p = format!(r#"{{"number":"15811112222","message":"x","templateId":{blank}}}"#);
+            assert_eq!(url(Op::Send, &p), text, "{p}");
+        }
+        for id in ["\"1001\"", "1001"] {
+            let p =
+                format!(r#"{{"number":"15811112222","templateId":{id},"templateParams":["1"]}}"#);
+            assert_eq!(url(Op::Send, &p), v2, "{p}");
+        }
+        // A blank templateId and no message: a text send without text.
+        assert_eq!(
+            built(Op::Send, r#"{"number":"15811112222","templateId":""}"#)
+                .unwrap_err()
+                .detail,
+            "message is empty"
+        );
+    }
+
+    #[test]
+    fn odd_but_accepted_input_is_sent_as_written_with_warnings() {
+        let c = config("direct");
+        let r = build(
+            Op::Send,
+            &c,
+            &parse(r#"{"number":"15811112222","message":"x","messageId":123,"clientIp":"10"}"#)
+                .unwrap(),
+        )
+        .unwrap();
+        assert!(r.body.ends_with("&messageId=123&clientIp=10"), "{}", r.body);
+        assert_eq!(
+            r.warnings,
+            [validate::WARN_MESSAGE_ID_NUMBER, validate::WARN_CLIENT_IP]
+        );
+        let warn = r.to_json();
+        assert!(matches!(warn.get("warn"), Some(Json::Arr(w)) if w.len() == 2));
+        let r = req(
+            Op::SendTemplate,
+            "direct",
+            r#"{"number":"15811112222","templateId":"1","templateParams":[]}"#,
+        );
+        assert_eq!(r.warnings, [validate::WARN_EMPTY_PARAMS]);
+        assert!(r.body.contains("&templateParams=%5B%5D&"));
+        let code = |p: &str| req(Op::Send, "direct", p).warnings;
+        assert_eq!(
+            code(r#"{"number":"15811112222","message":"您好","code":"1234"}"#),
+            [validate::WARN_NO_CODE]
+        );
+        assert!(code(r#"{"number":"15811112222","message":"码1234","code":"1234"}"#).is_empty());
+        let quiet = req(Op::Send, "direct", SEND);
+        assert!(quiet.warnings.is_empty());
+        assert!(quiet.to_json().get("warn").is_none());
     }
 
     #[test]

@@ -5,7 +5,6 @@ use crate::errors::{Error, CONFIG, CONTENT_TOO_LONG, PARAM_FORMAT};
 use crate::json::{int_text, Json};
 
 pub const MAX_MESSAGE_CHARS: usize = 1000;
-const MAX_ID_LEN: usize = 64;
 
 /// A mainland mobile number: 11 digits, `1[3-9]…`. Surrounding white space and a `+86`
 /// prefix are accepted and removed; anything else is refused with 100.
@@ -50,45 +49,36 @@ pub fn message(raw: &str) -> Result<&str, Error> {
     Ok(raw)
 }
 
-fn id_like(raw: &str, what: &str) -> Result<String, Error> {
-    let value = raw.trim();
-    let ok = value.len() <= MAX_ID_LEN
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
-    if ok {
-        Ok(value.to_string())
-    } else {
-        Err(Error::new(
-            PARAM_FORMAT,
-            [
-                what,
-                " may hold at most ",
-                &int_text(MAX_ID_LEN as i64),
-                " of A-Z a-z 0-9 - _ . :",
-            ]
-            .concat(),
-        ))
-    }
+/// Warnings: input the server accepts but that is probably not what the caller meant. The
+/// value is sent as written (as the vendor SDKs did); hosts print each text once while
+/// developing. Chinese first, English after, like every text a Chinese user may read.
+pub const WARN_CLIENT_IP: &str =
+    "clientIp 不是 IP 地址，已原样发送 / clientIp is not an IP address; sent as is";
+pub const WARN_MESSAGE_ID_NUMBER: &str =
+    "messageId 是数字，已按文本发送 / messageId is a number; sent as text";
+pub const WARN_NO_CODE: &str =
+    "短信内容没有 {code}，已原样发送 / the message has no {code}; sent as is";
+pub const WARN_EMPTY_PARAMS: &str = "templateParams 为空 / templateParams is empty";
+
+/// Optional (`''` = absent). Sent as written: the server refuses none we know of (the vendor
+/// documents only "unique").
+pub fn message_id(raw: &str) -> String {
+    raw.to_string()
 }
 
-/// Optional (`''` = absent); when given, at most 64 characters of `A-Za-z0-9-_.:`.
-pub fn message_id(raw: &str) -> Result<String, Error> {
-    id_like(raw, "messageId")
-}
-
-/// Required, same alphabet as messageId.
+/// Required (the server answers 100 for an empty one); anything else goes to the server, which
+/// answers 117 for an unknown template.
 pub fn template_id(raw: &str) -> Result<String, Error> {
-    let value = id_like(raw, "templateId")?;
+    let value = raw.trim();
     if value.is_empty() {
         return Err(Error::new(PARAM_FORMAT, "templateId is empty"));
     }
-    Ok(value)
+    Ok(value.to_string())
 }
 
-/// Optional; when given, an IPv4 or IPv6 literal (the end user's address, for the vendor's
-/// per-IP cap).
-pub fn client_ip(raw: &str) -> Result<String, Error> {
+/// Optional; the end user's address, for the vendor's per-IP cap. Sent as written; one that
+/// is not an IPv4 or IPv6 literal earns a warning.
+pub fn client_ip(raw: &str, warn: &mut Vec<&'static str>) -> String {
     let value = raw.trim();
     let ipv4 = value.split('.').count() == 4
         && value
@@ -99,42 +89,46 @@ pub fn client_ip(raw: &str) -> Result<String, Error> {
         && value
             .bytes()
             .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
-    if value.is_empty() || ipv4 || ipv6 {
-        Ok(value.to_string())
-    } else {
-        Err(Error::new(
-            PARAM_FORMAT,
-            "clientIp must be an IPv4 or IPv6 address",
-        ))
+    if !(value.is_empty() || ipv4 || ipv6) {
+        warn.push(WARN_CLIENT_IP);
     }
+    raw.to_string()
 }
 
-/// `templateParams`: absent, null or an array whose items are strings or finite numbers
+/// `templateParams`: absent, null, or an array whose items are strings or finite numbers
 /// (numbers are written as JavaScript prints them: `5`, `2.5`), serialised as the JSON array
-/// string the server parses. Booleans, null items and objects are refused.
-pub fn template_params(value: Option<&Json>) -> Result<String, Error> {
+/// string the server parses. A string holding such an array is taken as it is: vendor E wrote
+/// the array back into the caller's object as that string, so a page that sends the same object
+/// twice passes it. Booleans, null items and objects are refused; an empty array is sent with a
+/// warning.
+pub fn template_params(
+    value: Option<&Json>,
+    warn: &mut Vec<&'static str>,
+) -> Result<String, Error> {
+    let bad = |detail| Err(Error::new(PARAM_FORMAT, detail));
+    let parsed;
     let items = match value {
         None | Some(Json::Null) => return Ok(String::new()),
         Some(Json::Arr(items)) => items,
-        Some(_) => {
-            return Err(Error::new(
-                PARAM_FORMAT,
-                "templateParams must be an array of strings",
-            ))
-        }
+        Some(Json::Str(text)) => match crate::json::parse(text) {
+            Ok(Json::Arr(items)) => {
+                parsed = items;
+                &parsed
+            }
+            _ => return bad("templateParams must be an array of strings"),
+        },
+        Some(_) => return bad("templateParams must be an array of strings"),
     };
     let mut strings = Vec::with_capacity(items.len());
     for item in items {
         match item {
             Json::Str(s) => strings.push(Json::Str(s.clone())),
             Json::Num(text) => strings.push(Json::Str(text.clone())),
-            _ => {
-                return Err(Error::new(
-                    PARAM_FORMAT,
-                    "templateParams items must be strings (or numbers)",
-                ))
-            }
+            _ => return bad("templateParams items must be strings (or numbers)"),
         }
+    }
+    if strings.is_empty() {
+        warn.push(WARN_EMPTY_PARAMS);
     }
     Ok(Json::Arr(strings).text())
 }
@@ -227,19 +221,14 @@ mod tests {
     }
 
     #[test]
-    fn ids() {
-        assert_eq!(message_id("").unwrap(), "");
-        assert_eq!(message_id(" order-1:a_b.c ").unwrap(), "order-1:a_b.c");
-        assert!(message_id(&"a".repeat(64)).is_ok());
-        assert_eq!(code_of(message_id(&"a".repeat(65))), 100);
-        assert_eq!(code_of(message_id("a b")), 100);
-        assert_eq!(code_of(message_id("订单1")), 100);
+    fn ids_and_client_ips_are_sent_as_written() {
+        assert_eq!(message_id(" order-1:a_b.c "), " order-1:a_b.c ");
+        assert_eq!(message_id("订单 1"), "订单 1");
+        let mut warn = Vec::new();
         assert_eq!(code_of(template_id("")), 100);
+        assert_eq!(code_of(template_id("  ")), 100);
         assert_eq!(template_id("1001").unwrap(), "1001");
-    }
-
-    #[test]
-    fn client_ips() {
+        assert_eq!(template_id("模板 1").unwrap(), "模板 1");
         for ok in [
             "",
             "1.2.3.4",
@@ -247,31 +236,52 @@ mod tests {
             "::1",
             "2001:db8::8a2e:370:7334",
         ] {
-            assert!(client_ip(ok).is_ok(), "{ok}");
+            assert_eq!(client_ip(ok, &mut warn), ok);
         }
-        for bad in ["1.2.3", "256.1.1.1", "a.b.c.d", "1.2.3.4; rm", "localhost"] {
-            assert_eq!(code_of(client_ip(bad)), 100, "{bad}");
+        assert!(warn.is_empty(), "{warn:?}");
+        for odd in ["10", "1.2.3", "256.1.1.1", "a.b.c.d", "localhost"] {
+            let mut warn = Vec::new();
+            assert_eq!(client_ip(odd, &mut warn), odd);
+            assert_eq!(warn, [WARN_CLIENT_IP], "{odd}");
         }
     }
 
     #[test]
     fn template_params_become_a_json_array_string() {
         let parse = |s: &str| crate::json::parse(s).unwrap();
-        assert_eq!(template_params(None).unwrap(), "");
-        assert_eq!(template_params(Some(&Json::Null)).unwrap(), "");
+        let mut warn = Vec::new();
+        let mut tp = |v: Option<&Json>| template_params(v, &mut warn);
+        assert_eq!(tp(None).unwrap(), "");
+        assert_eq!(tp(Some(&Json::Null)).unwrap(), "");
         assert_eq!(
-            template_params(Some(&parse(r#"["2323", 5, 2.5, "引号\"", ""]"#))).unwrap(),
+            tp(Some(&parse(r#"["2323", 5, 2.5, "引号\"", ""]"#))).unwrap(),
             r#"["2323","5","2.5","引号\"",""]"#
         );
+        // Vendor E's write-back: the array as a JSON string.
+        assert_eq!(
+            tp(Some(&Json::str(r#"["2323","5分钟"]"#))).unwrap(),
+            r#"["2323","5分钟"]"#
+        );
+        assert!(warn.is_empty(), "{warn:?}");
         for bad in [
             r#""2323""#,
             r#"[true]"#,
             r#"[null]"#,
             r#"[["a"]]"#,
             r#"{"1":"a"}"#,
+            r#""[true]""#,
         ] {
-            assert_eq!(code_of(template_params(Some(&parse(bad)))), 100, "{bad}");
+            assert_eq!(
+                code_of(template_params(Some(&parse(bad)), &mut warn)),
+                100,
+                "{bad}"
+            );
         }
+        assert_eq!(
+            template_params(Some(&parse("[]")), &mut warn).unwrap(),
+            "[]"
+        );
+        assert_eq!(warn, [WARN_EMPTY_PARAMS]);
     }
 
     #[test]

@@ -10,4 +10,8 @@
 var inMiniProgram = typeof wx === 'object' && wx !== null && typeof wx.request === 'function';
 var platform = inMiniProgram ? require('./zhenzisms_wx.js') : require('./zhenzisms_web.js');
 
-module.exports = require('./zhenzisms_client.js').createSdk(platform);
+var sdk = require('./zhenzisms_client.js').createSdk(platform);
+// Loading the wasm and filling the CSPRNG pool start now, at require: a page's tap handler a
+// moment later can call init() and the synchronous createCode() at once.
+sdk._prefetch();
+module.exports = sdk;

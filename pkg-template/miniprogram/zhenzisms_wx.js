@@ -5,6 +5,10 @@
 
 var core = require('./zhenzisms_core.js');
 
+var FILE = 'zhenzisms_bg.wasm.br';
+var DIRS = ['/util/', '/common/', '/lib/', '/pages/utils/', '/', '/static/', '/miniprogram_npm/zhenzisms-wasm/', '/utils/'];
+var NO_RANDOM = '生成验证码需基础库 ≥ 2.15.0 / codes made on the phone need base library 2.15.0+ (wx.getRandomValues); sends and cloud mode work';
+
 // wx.request's errMsg says 'timeout' for timeouts; everything else is a network failure.
 function transportFailure(err) {
   var errMsg = String(err && err.errMsg || 'request:fail');
@@ -17,16 +21,37 @@ module.exports = {
   route: 'relay',
   defaultWasmPath: '/utils/zhenzisms_bg.wasm.br',
 
-  // The path must be inside the package (WXWebAssembly takes no bytes or URLs).
+  // The path must be inside the package (WXWebAssembly takes no bytes or URLs), and a module
+  // cannot know its own path: so the configured path, then the folders pages keep the SDK in,
+  // uni-app's static/ (the only folder it copies verbatim) and the npm path are tried in turn.
   // Devices resolve {instance, module}; WeChat's typings say an Instance: accept both.
   loadCore: function (wasmPath) {
     if (typeof WXWebAssembly === 'undefined') {
       return Promise.reject(new Error('WXWebAssembly is not available (base library 2.13.0+ is required; .wasm.br needs 2.14.0+)'));
     }
-    return WXWebAssembly.instantiate(wasmPath || module.exports.defaultWasmPath, core.imports()).then(function (/** @type {any} */ r) {
-      core.attach(r.instance || r, r.module);
-      return core;
+    var paths = [wasmPath, module.exports.defaultWasmPath].concat(DIRS.map(function (d) {
+      return d + FILE;
+    })).filter(function (p, i, all) {
+      return p && all.indexOf(p) === i;
     });
+    var first = '';
+    function next(i) {
+      if (i === paths.length) return Promise.reject(new Error(first + '; tried ' + paths.join(', ') + ' (uni-app: put ' + FILE + ' into static/)'));
+      var p;
+      try {
+        p = WXWebAssembly.instantiate(paths[i], core.imports());
+      } catch (e) {
+        p = Promise.reject(e);
+      }
+      return p.then(function (/** @type {any} */ r) {
+        core.attach(r.instance || r, r.module);
+        return core;
+      }, function (e) {
+        first = first || String(e && e.message || e);
+        return next(i + 1);
+      });
+    }
+    return next(0);
   },
 
   request: function (req) {
@@ -52,13 +77,14 @@ module.exports = {
 
   randomBytes: function (n) {
     return new Promise(function (resolve, reject) {
+      if (!wx.getRandomValues) throw new Error(NO_RANDOM);
       wx.getRandomValues({
         length: n,
         success: function (res) {
           resolve(new Uint8Array(res.randomValues));
         },
         fail: function (err) {
-          reject(new Error(err && err.errMsg || 'wx.getRandomValues failed (base library 2.15.0+ is required)'));
+          reject(new Error(NO_RANDOM + ': ' + (err && err.errMsg)));
         }
       });
     });

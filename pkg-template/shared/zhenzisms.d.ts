@@ -36,6 +36,7 @@ export declare class ZhenziError extends Error implements ErrorInfo {
   code: number;
   kind: ErrorInfo['kind'];
   reason: string;
+  /** Chinese first: "原因 / the reason in English: detail". */
   message: string;
   solution: string;
   retriable: boolean;
@@ -44,34 +45,42 @@ export declare class ZhenziError extends Error implements ErrorInfo {
 
 export type ValidateResult = 'ok' | 'empty' | 'number_error' | 'code_error' | 'code_expired' | 'code_used' | 'too_many_attempts';
 
+/** A phone number; pages often hold it as a number, which is sent as its digits. */
+export type PhoneNumber = string | number;
+/** Sent as written; a number is sent as its digits (with a development warning). */
+export type MessageId = string | number;
+
 export interface TextMessage {
-  number: string;
+  number: PhoneNumber;
   message: string;
-  messageId?: string;
+  /** A send with a non-blank templateId is a template send; '' here means a text send. */
+  templateId?: '';
+  messageId?: MessageId;
   clientIp?: string;
 }
 
 export interface TemplateMessage {
-  number: string;
-  templateId: string;
+  number: PhoneNumber;
+  /** Non-blank: this is what makes a send a template send (the same rule everywhere). */
+  templateId: string | number;
   /** Strings (numbers are accepted and written as strings). */
   templateParams?: Array<string | number>;
-  messageId?: string;
+  messageId?: MessageId;
   clientIp?: string;
 }
 
 export interface CodeMessage {
-  number: string;
-  /** Free text containing `{code}`… */
+  number: PhoneNumber;
+  /** Free text containing `{code}` (without it the text is sent as written, as vendor D did)… */
   message?: string;
   /** …or a template; a parameter '{code}' is replaced (else the code is the first one). */
-  templateId?: string;
+  templateId?: string | number;
   templateParams?: Array<string | number>;
   /** Lifetime of the code in seconds (default 300). */
   seconds?: number;
   /** 4–8 digits (default 6). */
   length?: number;
-  messageId?: string;
+  messageId?: MessageId;
   clientIp?: string;
 }
 
@@ -86,10 +95,20 @@ export interface SmsRecord {
 
 export type Callback<T = unknown> = (res: VendorResult<T>) => void;
 
+/** wx-style callbacks in the options object: success or fail, then complete, each once. */
+export interface Hooks<T = unknown> {
+  success?: Callback<T>;
+  fail?: Callback<T>;
+  complete?: Callback<T>;
+}
+
 export interface ClientOptions {
   /** The relay mini-programs post to (default https://smsdeveloper.zhenzikj.com). */
   relayUrl?: string;
-  /** Package path of zhenzisms_bg.wasm.br (default /utils/zhenzisms_bg.wasm.br). */
+  /**
+   * Package path of zhenzisms_bg.wasm.br. Tried first; then /utils/, /util/, /common/, /lib/,
+   * /pages/utils/, the package root, /static/ (uni-app) and the npm path.
+   */
   wasmPath?: string;
   timeoutMs?: number;
   retries?: number;
@@ -97,28 +116,50 @@ export interface ClientOptions {
   codePolicy?: { cooldownMs?: number; dailyCap?: number; maxAttempts?: number };
 }
 
-/** The drop-in for the vendor's `zhenzisms.client` (versions A–E). */
+/**
+ * The drop-in for the vendor's `zhenzisms.client` (versions A–E). Every call returns a Promise
+ * of its result. With a callback (or `null` in its place, or success/fail/complete in the options
+ * object) the Promise always resolves, to what the callback got. With no callback at all it is
+ * the Promise form: it rejects with the ZhenziError when the call fails.
+ */
 export interface VendorClient {
   init(apiUrl: string, appId: string, appSecret: string): void;
   initCloud(options?: { name?: string; env?: string }): void;
   configure(options: ClientOptions): void;
   ready(): Promise<true>;
 
-  send(cb: Callback<string> | null, number: string, message: string, messageId?: string): Promise<VendorResult<string>>;
+  send(cb: Callback<string> | null, number: PhoneNumber, message: string, messageId?: MessageId): Promise<VendorResult<string>>;
   send(cb: Callback<string> | null, message: TextMessage | TemplateMessage): Promise<VendorResult<string>>;
-  balance(cb?: Callback<number> | null): Promise<VendorResult<number>>;
-  findSmsByMessageId(cb: Callback<SmsRecord | {}> | null, messageId: string): Promise<VendorResult<SmsRecord | {}>>;
+  /** Rejects with ZhenziError on failure. */
+  send(number: PhoneNumber, message: string, messageId?: MessageId): Promise<VendorResult<string>>;
+  /** With success/fail/complete: resolves always; without them: rejects with ZhenziError on failure. */
+  send(message: (TextMessage | TemplateMessage) & Hooks<string>): Promise<VendorResult<string>>;
+  /** No argument: rejects with ZhenziError on failure. */
+  balance(cb?: Callback<number> | null | Hooks<number>): Promise<VendorResult<number>>;
+  findSmsByMessageId(cb: Callback<SmsRecord | {}> | null, messageId: MessageId): Promise<VendorResult<SmsRecord | {}>>;
+  findSmsByMessageId(messageId: MessageId): Promise<VendorResult<SmsRecord | {}>>;
+  findSmsByMessageId(options: { messageId: MessageId } & Hooks<SmsRecord | {}>): Promise<VendorResult<SmsRecord | {}>>;
 
-  sendCode(cb: Callback<string> | null, number: string, message: string, messageId?: string, seconds?: number, length?: number): Promise<VendorResult<string>>;
+  sendCode(cb: Callback<string> | null, number: PhoneNumber, message: string, messageId?: MessageId, seconds?: number, length?: number): Promise<VendorResult<string>>;
   sendCode(cb: Callback<string> | null, message: CodeMessage): Promise<VendorResult<string>>;
-  /** Direct mode only; call after ready(). */
-  createCode(length: number, seconds: number, number: string): string;
+  sendCode(number: PhoneNumber, message: string, messageId?: MessageId, seconds?: number, length?: number): Promise<VendorResult<string>>;
+  sendCode(message: CodeMessage & Hooks<string>): Promise<VendorResult<string>>;
+  /**
+   * Direct mode only. Synchronous: the wasm and the random pool start loading when
+   * utils/zhenzisms.js is required, so a tap handler finds them ready; a call in the first
+   * milliseconds after require throws ZhenziError 9104 (base library < 2.15.0: always, with
+   * the reason in `detail`).
+   */
+  createCode(length: number, seconds: number, number: PhoneNumber): string;
 
-  /** Direct mode: synchronous. Cloud mode: a Promise. */
-  validateCode(number: string, code: string): ValidateResult | Promise<ValidateResult>;
+  /**
+   * Direct mode: synchronous. Cloud mode: a Promise (a development build warns once): prefer
+   * the callback form there.
+   */
+  validateCode(number: PhoneNumber, code: string): ValidateResult | Promise<ValidateResult>;
   /** Version B: 'ok' | 'error' | 'expired'. */
   validateCode(code: string): 'ok' | 'error' | 'expired';
-  validateCode(cb: (result: ValidateResult | null, error?: ZhenziError) => void, number: string, code: string): Promise<ValidateResult>;
+  validateCode(cb: (result: ValidateResult | null, error?: ZhenziError) => void, number: PhoneNumber, code: string): Promise<ValidateResult>;
 }
 
 export interface ZhenziClientOptions {

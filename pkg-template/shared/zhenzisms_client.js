@@ -22,7 +22,7 @@
  * @property {(n: number) => Uint8Array} [randomBytesSync]
  * @property {{get: (key: string) => any, set: (key: string, value: any) => void}} storage
  * @property {(name: string, data: Object, env?: string) => Promise<any>} [cloudCall]   mini-program only
- * @property {() => boolean} [isDevelopment]         whether to print the one-time direct-mode warning
+ * @property {() => boolean} [isDevelopment]         whether to print one-time development warnings
  */
 'use strict';
 
@@ -33,7 +33,7 @@ var LOAD_FAILED = {
   kind: 'load',
   reason: 'SDK 未就绪（WebAssembly 未加载或加载失败）',
   message: 'the WebAssembly module is not loaded, or failed to load',
-  solution: '基础库须 ≥ 2.14.0；确认 zhenzisms_bg.wasm.br 在包内且路径正确，或先 await client.ready()',
+  solution: '基础库须 ≥ 2.14.0；把 zhenzisms_bg.wasm.br 放在 zhenzisms.js 旁（uni-app 放 static/），或 client.configure({wasmPath})',
   retriable: false
 };
 var DEFAULT_TIMEOUT_MS = 10000;
@@ -41,13 +41,15 @@ var POOL_BYTES = 1024; // CSPRNG bytes kept ahead of need: a code takes 48
 // The release, written in by tools/assemble.js from Cargo.toml (the one place it is set).
 var VERSION = '0.0.0-dev';
 
-// An error with the fields of the core's table: code, kind, reason (zh), message (en),
-// solution, retriable, detail. Never carries a secret: the core never puts one in.
-// Called with or without `new`: it returns the Error it made, so the stack is a real one.
+// An error with the fields of the core's table: code, kind, reason (zh), solution, retriable,
+// detail; its message reads "原因 / reason in English: detail", Chinese first. Never carries a
+// secret: the core never puts one in. Called with or without `new`: it returns the Error it
+// made, so the stack is a real one.
 /** @constructor @param {any} info */
 function ZhenziError(info) {
+  var text = info.reason && info.reason !== info.message ? info.reason + ' / ' + info.message : info.message || info.reason;
   /** @type {any} */
-  var e = new Error(info.message + (info.detail ? ': ' + info.detail : ''));
+  var e = new Error(text + (info.detail ? ': ' + info.detail : ''));
   Object.setPrototypeOf(e, ZhenziError.prototype);
   e.name = 'ZhenziError';
   e.code = info.code;
@@ -85,6 +87,18 @@ function callOnce(cb, a, b) {
   }
 }
 
+// JSON text of a caller's value, or null when it cannot be read (a cycle, a throwing getter):
+// bad input gets a typed error, never a TypeError. A BigInt is written as its digits.
+function safeJson(value) {
+  try {
+    return JSON.stringify(value, function (k, v) {
+      return typeof v === 'bigint' ? String(v) : v;
+    });
+  } catch (e) {
+    return null;
+  }
+}
+
 function delay(ms) {
   return new Promise(function (resolve) {
     setTimeout(resolve, ms);
@@ -98,6 +112,8 @@ function createSdk(platform, defaults) {
   var wasmPath = defaults.wasmPath;
   var pool = new Uint8Array(0);
   var refilling = null;
+  var entropyError = ''; // why the host CSPRNG failed (base library < 2.15.0 has none)
+  var warned = {};
 
   function fill(bytes) {
     var next = new Uint8Array(pool.length + bytes.length);
@@ -113,7 +129,7 @@ function createSdk(platform, defaults) {
       refilling = null;
     }, function (e) {
       refilling = null;
-      throw e;
+      entropyError = String(e && e.message || e);
     });
     return refilling;
   }
@@ -121,11 +137,10 @@ function createSdk(platform, defaults) {
   // Random bytes now, from the pool; the pool refills itself in the background.
   function takeEntropy(n) {
     if (pool.length < n && platform.randomBytesSync) fill(platform.randomBytesSync(POOL_BYTES));
-    if (pool.length < n) throw new ZhenziError(notReady('random bytes are not ready yet: await client.ready()'));
+    if (pool.length < n) throw new ZhenziError(notReady(entropyError || 'random bytes are not ready yet: await client.ready()'));
     var out = pool.slice(0, n);
     pool = pool.slice(n);
-    var r = refill();
-    if (r) r.catch(function () {});
+    refill();
     return out;
   }
 
@@ -153,13 +168,22 @@ function createSdk(platform, defaults) {
     return mine;
   }
 
+  // Resolves once the core is loaded and the CSPRNG pool has been asked for; rejects (9104)
+  // only when the core cannot load: without a CSPRNG (base library < 2.15.0) sends, lookups and
+  // cloud mode still work, and only making a code on the phone fails, saying why.
   function ready() {
-    var r = refill();
-    return Promise.all([load(), r]).then(function () {
+    return Promise.all([load(), refill()]).then(function () {
       return true;
     }, function (e) {
       throw e instanceof ZhenziError ? e : new ZhenziError(notReady(String(e && e.message || e)));
     });
+  }
+
+  // Prints `text` once per text, in development builds only.
+  function warn(text) {
+    if (warned[text] || !platform.isDevelopment || !platform.isDevelopment()) return;
+    warned[text] = true;
+    console.warn('[zhenzisms] ' + text);
   }
 
   function coreNow() {
@@ -176,8 +200,11 @@ function createSdk(platform, defaults) {
   function call(config, op, params, options) {
     options = options || {};
     return load().then(function (c) {
-      var built = decode(c.buildRequest(op, JSON.stringify(config), JSON.stringify(params || {})));
+      var text = params === null ? null : safeJson(params || {}); // null: unreadable
+      if (text === null) return decode(c.errorInfo(100, 'the arguments cannot be read as JSON'));
+      var built = decode(c.buildRequest(op, JSON.stringify(config), text));
       if (built.err) return built;
+      (built.ok.warn || []).forEach(warn);
       return attempt(c, op, built.ok, options, 0);
     }, function (e) {
       return loadFailed(String(e && e.message || e));
@@ -226,8 +253,22 @@ function createSdk(platform, defaults) {
       header: outcome.header || {},
       errMsg: outcome.status ? 'request:ok' : failMessage(outcome.err)
     };
-    if (outcome.err) res.error = new ZhenziError(outcome.err);
+    if (outcome.err) res.error = outcome.err instanceof ZhenziError ? outcome.err : new ZhenziError(outcome.err);
     return res;
+  }
+
+  // Any thrown thing as a vendor result: a ZhenziError as it is, anything else as 9999.
+  function failure(e) {
+    /** @type {any} */
+    var err = e instanceof ZhenziError ? e : null;
+    if (!err) {
+      try {
+        err = new ZhenziError(sdk._errorInfo(9999, String(e && e.message || e)));
+      } catch (x) {
+        err = new ZhenziError(notReady(String(e && e.message || e)));
+      }
+    }
+    return vendorResult({ err: err, vendor: { code: err.code, data: err.reason } });
   }
 
   var sdk = {
@@ -258,6 +299,14 @@ function createSdk(platform, defaults) {
       return decode(coreNow().errorInfo(code, detail)).err;
     },
     _vendorResult: vendorResult,
+    _failure: failure,
+    _warn: warn,
+    _safeJson: safeJson,
+    // Starts loading the wasm and filling the CSPRNG pool now (the mini-program entry calls it
+    // at require), so a tap handler a moment later finds both ready.
+    _prefetch: function () {
+      ready().catch(function () {});
+    },
     _callOnce: callOnce,
     _platform: platform
   };
@@ -286,17 +335,23 @@ function createPromiseClient(sdk) {
       retryDelayMs: options.retryDelayMs
     };
     var self = this;
+    // `params` may be [message, extra]: merged here after a safe read, so a throwing getter or
+    // a cycle is a rejected ZhenziError (100) like any other bad input.
     function run(op, params) {
+      if (Array.isArray(params)) {
+        var text = sdk._safeJson(params);
+        params = text === null ? null : Object.assign.apply(null, [{}].concat(JSON.parse(text)));
+      }
       return sdk._call(config, op, params, callOptions).then(function (outcome) {
         if (outcome.err) throw new ZhenziError(outcome.err);
         return outcome.ok;
       });
     }
     Object.defineProperty(self, 'appId', { value: options.appId, enumerable: true });
-    // send({number, message} | {number, templateId, templateParams}, {messageId, clientIp})
+    // send({number, message} | {number, templateId, templateParams}, {messageId, clientIp}):
+    // the core decides text or template send (a non-blank templateId), as for client.send.
     self.send = function (message, extra) {
-      var params = Object.assign({}, message, extra);
-      return run(params.templateId !== undefined ? 'sendTemplate' : 'send', params);
+      return run('send', [message, extra]);
     };
     self.balance = function () {
       return run('balance', {}).then(Number);

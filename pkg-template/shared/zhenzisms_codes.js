@@ -18,22 +18,21 @@ function verify(core, input) {
   return JSON.parse(core.codeVerify(JSON.stringify(input)));
 }
 
-// The call that sends `code`: `{code}` replaced in a free-text message, or in templateParams
-// (a parameter that is exactly '{code}', or the first one when none is). Returns
-// [op, params], or null when the message has no place for the code.
-function fill(p, code) {
-  var base = { number: p.number, messageId: p.messageId, clientIp: p.clientIp };
-  if (p.templateId !== undefined && p.templateId !== '') {
-    var params = (p.templateParams || []).map(String);
-    var at = params.indexOf('{code}');
-    if (at < 0) params.unshift(code);
-    else params[at] = code;
-    return ['sendTemplate', Object.assign(base, { templateId: p.templateId, templateParams: params })];
-  }
-  var message = String(p.message === undefined ? '' : p.message);
-  if (!PLACEHOLDER.test(message)) return null;
+// The call that sends `code`: ['send', params] with `{code}` replaced in the message, and in
+// templateParams (a parameter that is exactly '{code}', or the first one when none is). The
+// core decides text or template send (a non-blank templateId) and warns when the text lacks the
+// code. `asWritten` (the drop-in client) sends such a text as vendor D did; otherwise (the cloud
+// function, where the code never reaches the phone) a text send without {code} gives null.
+function fill(p, code, asWritten) {
+  var params = (Array.isArray(p.templateParams) ? p.templateParams : []).map(String);
+  var at = params.indexOf('{code}');
+  if (at < 0) params.unshift(code);
+  else params[at] = code;
+  var message = p.message === undefined || p.message === null ? '' : String(p.message);
+  var text = String(p.templateId === undefined || p.templateId === null ? '' : p.templateId).trim() === '';
+  if (!asWritten && text && !PLACEHOLDER.test(message)) return null;
   PLACEHOLDER.lastIndex = 0;
-  return ['send', Object.assign(base, { message: message.replace(PLACEHOLDER, code) })];
+  return ['send', { number: p.number, messageId: p.messageId, clientIp: p.clientIp, templateId: p.templateId, templateParams: params, message: message.replace(PLACEHOLDER, code), code: code }];
 }
 
 // The vendor SDKs keep sms_number, sms_code (the code, in clear) and sms_code_expire. This

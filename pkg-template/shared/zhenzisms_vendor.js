@@ -4,7 +4,9 @@
 // through the relay) or cloud mode (initCloud: a cloud function holds the secret).
 //
 // Every callback is called exactly once with a wx.request-like result whose `data` is always
-// {code, data}; every call also returns a Promise of that result.
+// {code, data}. A call may instead carry wx-style success/fail/complete in its options object.
+// Every call returns a Promise of that result; a call with no callback at all (not even null)
+// is the Promise form: it rejects with the ZhenziError when the call fails.
 'use strict';
 
 function createVendorClient(sdk, codes) {
@@ -13,7 +15,6 @@ function createVendorClient(sdk, codes) {
   var direct = {};
   var cloud = {};
   var options = { timeoutMs: undefined, retries: 0, relayUrl: undefined, route: undefined, codePolicy: {} };
-  var warned = false;
 
   function config() {
     return {
@@ -25,27 +26,72 @@ function createVendorClient(sdk, codes) {
     };
   }
 
-  // (cb, a, b…) or (a, b…) without a callback: returns [cb, [a, b…]].
-  function splitCallback(args) {
-    args = Array.prototype.slice.call(args);
-    if (typeof args[0] === 'function' || args[0] === null || args[0] === undefined) return [args[0], args.slice(1)];
-    return [null, args];
+  // (cb, a, b…), (null, a, b…) or (a, b…) without a callback. The arguments are read once,
+  // as JSON (a BigInt as its digits), so a throwing getter, a cycle or a later change by the
+  // page cannot reach the call: unreadable arguments are refused with 100.
+  // → {cb, hooks: {success, fail, complete} | null, bare: no callback at all, args, bad}
+  function split(list) {
+    list = Array.prototype.slice.call(list);
+    var c = { cb: null, hooks: null, bare: false, args: list, bad: '' };
+    if (typeof list[0] === 'function' || list[0] === null || list[0] === undefined && list.length > 1) {
+      c.cb = list[0];
+      c.args = list.slice(1);
+    }
+    try {
+      var o = c.args[0];
+      if (o && typeof o === 'object' && ['success', 'fail', 'complete'].some(function (k) {
+        return typeof o[k] === 'function';
+      })) c.hooks = { success: o.success, fail: o.fail, complete: o.complete };
+      var text = sdk._safeJson(c.args);
+      if (text === null) throw 0;
+      c.args = JSON.parse(text || '[]');
+    } catch (e) {
+      c.bad = 'the arguments cannot be read as JSON (a cycle, a throwing getter…)';
+    }
+    c.bare = c.cb === null && list[0] !== null && !c.hooks;
+    return c;
   }
 
-  function finish(cb, res) {
-    sdk._callOnce(cb, res);
-    return res;
+  // Runs `work(args)` (a Promise of a vendor result) for a call split by `split`, and answers
+  // it: the callback once, success or fail then complete once, and the Promise. Whatever goes
+  // wrong inside becomes a typed result, never an exception that skips the callback.
+  function answer(c, work) {
+    var pending;
+    try {
+      pending = c.bad ? refused(100, c.bad) : Promise.resolve(work(c.args));
+    } catch (e) {
+      pending = Promise.reject(e);
+    }
+    return pending.then(null, sdk._failure).then(function (res) {
+      sdk._callOnce(c.cb, res);
+      if (c.hooks) {
+        sdk._callOnce(res.error ? c.hooks.fail : c.hooks.success, res);
+        sdk._callOnce(c.hooks.complete, res);
+      }
+      if (c.bare && res.error) throw res.error;
+      return res;
+    });
   }
 
   // A failure decided before anything was sent (bad input, cooldown…), as a vendor result.
   function refused(code, detail) {
     return sdk._load().then(function (core) {
       return sdk._vendorResult(JSON.parse(core.errorInfo(code, detail)));
-    });
+    }, sdk._failure);
   }
 
   function errorOf(code, detail) {
     return new sdk.ZhenziError(sdk._errorInfo(code, detail));
+  }
+
+  // Runs a synchronous helper on the page's arguments: anything but a ZhenziError it throws
+  // (String() of a Symbol, a throwing toString…) is bad input, 100.
+  function typed(f) {
+    try {
+      return f();
+    } catch (e) {
+      throw e instanceof sdk.ZhenziError ? e : errorOf(100, 'the arguments cannot be read: ' + (e && e.message || e));
+    }
   }
 
   function runDirect(op, params) {
@@ -75,11 +121,8 @@ function createVendorClient(sdk, codes) {
     });
   }
 
-  function run(op, params, cb) {
-    var pending = mode === 'cloud' ? runCloud(op, params) : runDirect(op, params);
-    return pending.then(function (res) {
-      return finish(cb, res);
-    });
+  function run(op, params) {
+    return mode === 'cloud' ? runCloud(op, params) : runDirect(op, params);
   }
 
   function sendCodeDirect(p) {
@@ -92,29 +135,31 @@ function createVendorClient(sdk, codes) {
       if (p.length) policy.length = Number(p.length);
       var issued = codes.issue(core, { number: String(p.number || ''), now: Date.now(), policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
       if (issued.err) return sdk._vendorResult(issued);
-      var call = codes.fill(p, issued.ok.code);
-      if (!call) return refused(100, 'message must contain {code}, or use a templateId');
+      var call = codes.fill(p, issued.ok.code, true);
       return sdk._call(config(), call[0], call[1], options).then(function (outcome) {
         if (!outcome.err) store.save(issued.ok.record); // a failed send starts no cooldown
         return sdk._vendorResult(outcome);
       });
-    }, function (e) {
-      return sdk._vendorResult({ err: e, vendor: { code: e.code, data: e.reason } });
     });
   }
 
   function verifyDirect(number, code) {
+    var core = sdk._core();
     var store = codes.storageStore(platform.storage);
     var record = store.load();
     if (number === undefined) number = record ? record.number : '';
-    var r = codes.verify(sdk._core(), { number: String(number), code: String(code), now: Date.now(), record: record }).ok;
+    var r = typed(function () {
+      return codes.verify(core, { number: String(number), code: String(code), now: Date.now(), record: record }).ok;
+    });
     if (r.record) store.save(r.record);
     return r.result;
   }
 
   function verifyCloud(number, code) {
     return sdk.ready().then(function () {
-      return platform.cloudCall(cloud.name, { $url: 'validateCode', number: String(number), code: String(code) }, cloud.env);
+      return platform.cloudCall(cloud.name, typed(function () {
+        return { $url: 'validateCode', number: String(number), code: String(code) };
+      }), cloud.env);
     }).then(function (result) {
       if (!result || typeof result.code !== 'string') throw new Error('unexpected cloud reply');
       return result.code === 'success' ? 'ok' : result.code;
@@ -126,17 +171,14 @@ function createVendorClient(sdk, codes) {
     init: function (apiUrl, appId, appSecret) {
       mode = 'direct';
       direct = { apiUrl: apiUrl, appId: appId, appSecret: appSecret }; // a numeric appId is fine (core)
-      if (!warned && platform.isDevelopment && platform.isDevelopment()) {
-        warned = true;
-        console.warn('[zhenzisms] direct mode: appSecret is inside the mini-program package, where anyone can read it. Use client.initCloud({name}) in production.');
-      }
-      sdk._load().catch(function () {});
+      sdk._warn('直连模式的 appSecret 在包内，谁都能读到，正式环境请用 client.initCloud({name}) / direct mode: appSecret is readable in the package; use client.initCloud({name}) in production');
+      sdk._prefetch();
     },
     // Cloud mode: the same calls, carried by wx.cloud.callFunction to a function holding the secret.
     initCloud: function (opts) {
       mode = 'cloud';
       cloud = { name: opts && opts.name || 'zhenzisms', env: opts && opts.env };
-      sdk._load().catch(function () {});
+      sdk._prefetch();
     },
     // {relayUrl, wasmPath, timeoutMs, retries, route, codePolicy: {cooldownMs, dailyCap, maxAttempts}}
     configure: function (o) {
@@ -155,32 +197,30 @@ function createVendorClient(sdk, codes) {
 
     // send(cb, number, message, messageId?) | send(cb, {number, message, messageId?, clientIp?})
     // | send(cb, {number, templateId, templateParams, messageId?, clientIp?})
+    // (the core decides text or template send: a non-blank templateId)
     send: function () {
-      var s = splitCallback(arguments);
-      var a = s[1][0];
-      if (a && typeof a === 'object') {
-        var template = a.templateId !== undefined && a.templateId !== '';
-        return run(template ? 'sendTemplate' : 'send', a, s[0]);
-      }
-      return run('send', { number: s[1][0], message: s[1][1], messageId: s[1][2] }, s[0]);
+      return answer(split(arguments), function (a) {
+        return run('send', a[0] && typeof a[0] === 'object' ? a[0] : { number: a[0], message: a[1], messageId: a[2] });
+      });
     },
-    balance: function (cb) {
-      return run('balance', {}, cb);
+    balance: function () {
+      return answer(split(arguments), function () {
+        return run('balance', {});
+      });
     },
+    // findSmsByMessageId(cb, messageId) | findSmsByMessageId({messageId, success…})
     findSmsByMessageId: function () {
-      var s = splitCallback(arguments);
-      return run('findSmsByMessageId', { messageId: s[1][0] }, s[0]);
+      return answer(split(arguments), function (a) {
+        return run('findSmsByMessageId', a[0] && typeof a[0] === 'object' ? a[0] : { messageId: a[0] });
+      });
     },
 
     // sendCode(cb, number, message, messageId, seconds, length) (B, C) or
     // sendCode(cb, {number, message | templateId + templateParams, seconds, length, messageId?, clientIp?}) (D, E)
     sendCode: function () {
-      var s = splitCallback(arguments);
-      var a = s[1];
-      var p = a[0] && typeof a[0] === 'object' ? a[0] : { number: a[0], message: a[1], messageId: a[2], seconds: a[3], length: a[4] };
-      var pending = mode === 'cloud' ? runCloud('sendCode', p) : sendCodeDirect(p);
-      return pending.then(function (res) {
-        return finish(s[0], res);
+      return answer(split(arguments), function (a) {
+        var p = a[0] && typeof a[0] === 'object' ? a[0] : { number: a[0], message: a[1], messageId: a[2], seconds: a[3], length: a[4] };
+        return mode === 'cloud' ? runCloud('sendCode', p) : sendCodeDirect(p);
       });
     },
 
@@ -190,12 +230,15 @@ function createVendorClient(sdk, codes) {
       if (mode === 'cloud') {
         throw errorOf(9001, 'createCode is not available in cloud mode (the code must not reach the phone): use sendCode');
       }
+      var core = sdk._core();
       var store = codes.storageStore(platform.storage);
       /** @type {any} */
       var policy = Object.assign({}, options.codePolicy, { cooldownMs: 0 });
-      if (length) policy.length = Number(length);
-      if (seconds) policy.seconds = Number(seconds);
-      var issued = codes.issue(sdk._core(), { number: String(number || ''), now: Date.now(), policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
+      var issued = typed(function () {
+        if (length) policy.length = Number(length);
+        if (seconds) policy.seconds = Number(seconds);
+        return codes.issue(core, { number: String(number || ''), now: Date.now(), policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
+      });
       if (issued.err) throw new sdk.ZhenziError(issued.err);
       store.save(issued.ok.record);
       return issued.ok.code;
@@ -209,7 +252,10 @@ function createVendorClient(sdk, codes) {
     validateCode: function (first) {
       var a = Array.prototype.slice.call(arguments);
       if (typeof first !== 'function') {
-        if (mode === 'cloud') return verifyCloud(a[0], a[1]);
+        if (mode === 'cloud') {
+          sdk._warn('云模式 validateCode(number, code) 返回 Promise / cloud mode: validateCode(number, code) returns a Promise; use validateCode(function (result) {…}, number, code)');
+          return verifyCloud(a[0], a[1]);
+        }
         return a.length === 1 ? codes.vendorBResult(verifyDirect(undefined, a[0])) : verifyDirect(a[0], a[1]);
       }
       var pending = mode === 'cloud' ? verifyCloud(a[1], a[2]) : sdk.ready().then(function () {

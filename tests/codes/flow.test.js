@@ -136,13 +136,12 @@ test('sendCode with a length of 3 or 9 is refused (100) before anything is sent'
   assert.strictEqual(client.validateCode(number, '1234'), 'empty');
 }));
 
-test('a message without {code} is refused (100) before anything is sent, and no code is stored', (t) => withClient(t, async ({ client }) => {
+test('a message without {code} is sent as written (as vendor D did), and the code made for it is stored', (t) => withClient(t, async ({ client }) => {
   const number = phone('1370', 9);
-  const before = sb.requests.length;
   const res = await client.sendCode(null, { number, message: '您好' });
-  assert.strictEqual(res.data.code, 100, JSON.stringify(res.data));
-  assert.strictEqual(sb.requests.length, before);
-  assert.strictEqual(client.validateCode(number, '123456'), 'empty');
+  assert.strictEqual(res.data.code, 0, JSON.stringify(res.data));
+  assert.deepStrictEqual(sb.inbox(number).map((m) => m.message), ['您好']);
+  assert.strictEqual(client.validateCode(number, '12345678'), 'code_error');
 }));
 
 test('a failed send stores no code and starts no cooldown', (t) => withClient(t, async ({ client }) => {

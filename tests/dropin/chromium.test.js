@@ -162,3 +162,30 @@ test('Chromium: refused input sends nothing; a 502 and a hung relay reach res.da
   ]);
   assert.deepStrictEqual(pageErrors, []);
 });
+
+test('Chromium: E tap (init + createCode at once), success/fail/complete options, a callback-less rejection, input sent as written', async () => {
+  const out = await inPage(async (z, relay) => {
+    z.client.init('https://sms_developer.zhenzikj.com', '10001', 'sandbox-secret-10001');
+    z.client.configure({ relayUrl: relay });
+    const code = z.client.createCode(4, 60, '13800138000'); // the page loaded a moment ago
+    const seen = [];
+    const hooked = await z.client.send({
+      number: '13800138000', templateId: '1001', templateParams: [code, '5'], clientIp: '10', messageId: 77,
+      success: (res) => seen.push('success ' + res.data.code),
+      fail: (res) => seen.push('fail ' + res.data.code),
+      complete: () => seen.push('complete'),
+    });
+    const rejected = await z.client.send('12', 'x').then(() => null, (e) => ({ ok: e instanceof z.ZhenziError, code: e.code, message: e.message }));
+    return { code, seen, sent: hooked.data.code, rejected, valid: z.client.validateCode('13800138000', code) };
+  }, server.url);
+  assert.match(out.code, /^\d{4}$/);
+  assert.deepStrictEqual(out.seen, ['success 0', 'complete']);
+  assert.strictEqual(out.sent, 0);
+  assert.strictEqual(out.valid, 'ok');
+  assert.strictEqual(out.rejected.ok, true);
+  assert.strictEqual(out.rejected.code, 100);
+  assert.match(out.rejected.message, /^参数格式错误 \/ /);
+  const form = h.vendorRequests(sb).at(-1).form;
+  assert.deepStrictEqual([form.clientIp, form.messageId, form.templateParams], ['10', '77', JSON.stringify([out.code, '5'])]);
+  assert.deepStrictEqual(pageErrors, []);
+});

@@ -139,12 +139,28 @@ test('a missing .wasm.br: every queued call fails with 9104, ready() rejects, no
   assert.throws(() => zhenzisms.client.createCode(6, 60, h.NUMBER), (e) => e instanceof zhenzisms.ZhenziError && e.code === 9104);
 });
 
-test("configure({wasmPath: '/nope.wasm.br'}) before the first call: 9104 for every call", async (t) => {
-  const mp = h.openMiniProgram(t, sb);
+test("a configured wasmPath that is wrong, and no .wasm.br in any probed folder: 9104 naming every path tried", async (t) => {
+  const root = h.makeRoot(t);
+  fs.rmSync(path.join(root, WASM));
+  const mp = h.openMiniProgram(t, sb, { root });
   const zhenzisms = h.loadSdk(mp, sb);
   zhenzisms.client.configure({ wasmPath: '/nope.wasm.br' });
   const err = await assertAllFailWith9104(t, mp, zhenzisms);
   assert.match(err.detail, /nope\.wasm\.br/);
+  for (const dir of ['/utils/', '/util/', '/common/', '/lib/', '/pages/utils/', '/static/', '/miniprogram_npm/zhenzisms-wasm/']) {
+    assert.ok(err.detail.includes(dir + 'zhenzisms_bg.wasm.br'), `${dir} is not named in: ${err.detail}`);
+  }
+  assert.match(err.detail, /uni-app/);
+  assert.match(err.message, /^SDK 未就绪（WebAssembly 未加载或加载失败） \/ the WebAssembly module is not loaded/);
+});
+
+test("a wrong configured wasmPath with the file where the SDK is: the probe finds it", async (t) => {
+  const mp = h.openMiniProgram(t, sb);
+  const zhenzisms = h.loadSdk(mp, sb);
+  zhenzisms.client.configure({ wasmPath: '/nope.wasm.br' });
+  zhenzisms.client.init(h.API_URL, '10001', 'sandbox-secret-10001');
+  const res = await within(zhenzisms.client.send(null, h.NUMBER, '探测。'), 5000, 'the send');
+  assert.deepStrictEqual(h.plain(res.data), { code: 0, data: '发送成功' });
 });
 
 test('a corrupt .wasm.br (not brotli): 9104 for every call, ready() rejects', async (t) => {

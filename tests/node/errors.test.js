@@ -16,10 +16,10 @@ function assertError(e, code, kind) {
   assert.equal(e.kind, kind);
   const info = sdk.errorInfo(code);
   for (const k of ['reason', 'solution', 'retriable']) assert.equal(e[k], info[k], k);
-  assert.ok(e.message.startsWith(info.message), e.message);
+  assert.ok(e.message.startsWith(info.reason + ' / ' + info.message), e.message); // zh / en
 }
 
-test('100: bad numbers, empty fields, bad ids are refused before any request', async () => {
+test('100: bad numbers and empty fields are refused before any request', async () => {
   const sms = clientFor(sb);
   const bad = [
     () => sms.send({ number: '1380013800', message: 'x' }),
@@ -30,10 +30,7 @@ test('100: bad numbers, empty fields, bad ids are refused before any request', a
     () => sms.send({ number: NUMBER, templateId: '' }),
     () => sms.send({ number: NUMBER, templateId: '1001', templateParams: [true] }),
     () => sms.send({ number: NUMBER, templateId: '1001', templateParams: 'abc' }),
-    () => sms.send({ number: NUMBER, message: 'x' }, { messageId: '订单 1' }),
-    () => sms.send({ number: NUMBER, message: 'x' }, { clientIp: 'localhost' }),
     () => sms.findSmsByMessageId(''),
-    () => sms.findSmsByMessageId('a'.repeat(65)),
   ];
   for (const call of bad) assertError(await rejection(call()), 100, 'input');
   assert.deepEqual(sb.requests, []);

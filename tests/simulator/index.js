@@ -17,6 +17,14 @@ const { createWXWebAssembly } = require('./wxwebassembly.js');
 const { createFramework } = require('./framework.js');
 const { wasmFeatures } = require('../../tools/wasm-features.js');
 
+// Whether version `a` ('2.14.1') is older than `b`.
+function olderThan(a, b) {
+  const pa = String(a).split('.').map(Number);
+  const pb = String(b).split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] || 0) !== (pb[i] || 0)) return (pa[i] || 0) < (pb[i] || 0);
+  return false;
+}
+
 function createMiniProgram(options) {
   const opts = options || {};
   if (typeof opts.root !== 'string' || !path.isAbsolute(opts.root)) {
@@ -83,6 +91,8 @@ function createMiniProgram(options) {
   // The wx object: every API a context function wrapping the host one.
   const wx = new realm.Object();
   const hostApis = Object.assign({}, storage, misc, { request: req.request });
+  // wx.getRandomValues came with base library 2.15.0: an older sdkVersion has none.
+  if (olderThan(opts.sdkVersion || '3.6.0', '2.15.0')) delete hostApis.getRandomValues;
   for (const name of Object.keys(hostApis)) wx[name] = realm.fn(hostApis[name], name);
   wx.cloud = new realm.Object();
   wx.cloud.init = realm.fn(cloud.api.init, 'init');

@@ -110,3 +110,14 @@ test('an exception in a callback is recorded, and later callbacks still run', wi
   assert.strictEqual(mp.global.completed, true);
   assert.strictEqual(mp.global.second, true);
 }));
+
+test('base library 2.14.x: no wx.getRandomValues (it came with 2.15.0)', (t) => {
+  const root = require('node:fs').mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'sim-214-'));
+  t.after(() => require('node:fs').rmSync(root, { recursive: true, force: true }));
+  const old = createMiniProgram({ root, sdkVersion: '2.14.1' });
+  const now = createMiniProgram({ root, sdkVersion: '2.15.0' });
+  t.after(() => { old.dispose(); now.dispose(); });
+  assert.strictEqual(old.run('typeof wx.getRandomValues'), 'undefined');
+  assert.strictEqual(old.run('wx.getSystemInfoSync().SDKVersion'), '2.14.1');
+  assert.strictEqual(now.run('typeof wx.getRandomValues'), 'function');
+});

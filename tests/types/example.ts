@@ -65,6 +65,27 @@ async function promises(): Promise<void> {
   show(ok, res, balance, code, checked);
 }
 
+// ---- wx habits: success / fail / complete in the options object, and no callback at all
+client.send({ number: NUMBER, message: 'text', success(res) { show(res.data.code); }, fail(res) { show(res.error && res.error.reason); }, complete() {} });
+client.send({ number: 13800138000, templateId: '1001', templateParams: ['1234', 5], messageId: 42, success: (res) => show(res.data.data) });
+client.sendCode({ number: NUMBER, message: '验证码{code}', complete: (res) => show(res.errMsg) });
+client.balance({ success: (res) => show(res.data.data) });
+client.findSmsByMessageId({ messageId: 'order-1', fail: (res) => show(res.data.code) });
+async function callbackless(): Promise<void> {
+  try {
+    const sent: VendorResult<string> = await client.send(NUMBER, 'text');
+    const obj: VendorResult<string> = await client.send({ number: NUMBER, message: 'text', templateId: '' });
+    const left: VendorResult<number> = await client.balance();
+    const found: VendorResult<SmsRecord | {}> = await client.findSmsByMessageId('order-1');
+    const code: VendorResult<string> = await client.sendCode(NUMBER, '验证码{code}');
+    const code2: VendorResult<string> = await client.sendCode({ number: NUMBER, message: '验证码{code}' });
+    show(sent, obj, left, found, code, code2);
+  } catch (e) {
+    if (e instanceof ZhenziError) show(e.code, e.reason, e.message, e.detail);
+  }
+}
+show(callbackless);
+
 // ---- the Promise API
 async function promiseApi(): Promise<void> {
   const sms = new ZhenziClient({ appId: '10001', appSecret: 'secret', apiUrl: 'https://sms.zhenzikj.com', timeoutMs: 8000, retries: 2, retryDelayMs: 200, route: 'direct' });
@@ -117,4 +138,6 @@ const wrongB: 'code_used' = client.validateCode('123456');
 client.createCode('6', '300', NUMBER);
 // @ts-expect-error errorInfo takes a code number
 errorInfo('108');
+// @ts-expect-error success takes a result, not two arguments
+client.balance({ success: (a: VendorResult<number>, b: string) => show(a, b) });
 show(notText, wrongB);
