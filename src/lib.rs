@@ -13,5 +13,7 @@ pub mod json;
 pub mod reply;
 pub mod request;
 pub mod sha256;
+pub mod tc3;
+pub mod tencent;
 pub mod validate;
 pub mod wasm;
