@@ -61,11 +61,12 @@ setup_test_tools() {
   fi
 }
 
-build() {
-  say "cargo +nightly build (wasm32, MVP features, build-std)"
+# One module: cargo (MVP features, build-std) → wasm-bindgen → no exported globals → wasm-opt.
+# $1: cargo features ('' for the mini-program's module, 'server' for Node's), $2: output folder.
+build_wasm() {
   RUSTFLAGS="-Ctarget-cpu=mvp -Zunstable-options -Cpanic=immediate-abort" \
-    cargo +nightly build --release --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort
-  local out=target/bindgen
+    cargo +nightly build --release --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort ${1:+--features "$1"}
+  local out=$2
   rm -rf "$out" && mkdir -p "$out"
   wasm-bindgen --target web --out-dir "$out" target/wasm32-unknown-unknown/release/zhenzisms.wasm
   # iOS WeChat cannot load a module that exports a Global: drop wasm-bindgen's two.
@@ -73,6 +74,14 @@ build() {
   # Only MVP features in and out; sign-extension ops are lowered to MVP ones.
   wasm-opt -Oz --mvp-features --enable-sign-ext --signext-lowering --disable-sign-ext \
     "$out/no-globals.wasm" -o "$out/zhenzisms_bg.opt.wasm"
+}
+
+build() {
+  say "cargo +nightly build (wasm32, MVP features, build-std): the mini-program's module"
+  build_wasm "" target/bindgen
+  # Node's module (npm package, cloud function) adds Tencent Cloud SMS signing: never on phones.
+  say "the same with feature 'server' (Tencent Cloud SMS): Node's module"
+  build_wasm server target/bindgen-server
   say "assemble dist/ (and check the shipped module)"
   node tools/assemble.js
   # The demo opens in WeChat DevTools with the SDK and the cloud function it needs.
@@ -124,7 +133,7 @@ case "${1:-}" in
     build
     node tools/bench.js
     ;;
-  clean) rm -rf dist target/bindgen ;;
+  clean) rm -rf dist target/bindgen target/bindgen-server ;;
   *)
     echo "usage: ./build.sh [test | bench | setup | build | clean]"
     exit 2
