@@ -325,6 +325,7 @@ pub fn build(config: &Config, send: &Send, timestamp: u64) -> Result<Json, Error
 pub fn row_for(code: &str) -> ErrorKind {
     match code {
         "AuthFailure.SignatureFailure"
+        | "AuthFailure.InvalidAuthorization"
         | "AuthFailure.SecretIdNotFound"
         | "AuthFailure.InvalidSecretId" => e::TC_KEY,
         "AuthFailure.SignatureExpire" => e::TC_CLOCK,
