@@ -10,6 +10,8 @@ pub mod endpoints;
 pub mod errors;
 pub mod form;
 pub mod json;
+#[cfg(test)]
+mod oracles;
 pub mod reply;
 pub mod request;
 pub mod sha256;
