@@ -73,13 +73,7 @@ pub fn error_info(code: i32, detail: &str) -> String {
 
 /// The whole table, for documentation and for hosts that want to show it.
 pub fn error_table() -> String {
-    Json::Arr(
-        errors::all()
-            .into_iter()
-            .map(|k| Error::new(k, "").to_json())
-            .collect(),
-    )
-    .text()
+    Json::Arr(errors::all().map(|k| Error::new(k, "").to_json()).collect()).text()
 }
 
 fn record_of(v: &Json, key: &str) -> Option<Record> {
