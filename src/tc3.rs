@@ -93,12 +93,33 @@ pub fn string_to_sign(s: &Signing, canonical_request_hash: &str) -> String {
     .concat()
 }
 
-/// hex(HMAC(kSigning, StringToSign)), kSigning = HMAC(HMAC(HMAC("TC3"+key, date), service), "tc3_request").
+/// kSigning = HMAC(HMAC(HMAC("TC3"+key, date), service), "tc3_request"): three of the four
+/// HMACs of a signature, and the same for every request of one key, day and service. The last
+/// one is kept (per thread; the wasm has one), so a server signing many requests pays once a day.
+fn signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
+    type Last = Option<(String, String, String, [u8; 32])>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Last> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((k, d, s, key)) = last.as_ref() {
+            if k == secret_key && d == date && s == service {
+                return *key;
+            }
+        }
+        let k_date = hmac_sha256(["TC3", secret_key].concat().as_bytes(), date.as_bytes());
+        let k_service = hmac_sha256(&k_date, service.as_bytes());
+        let key = hmac_sha256(&k_service, b"tc3_request");
+        *last = Some((secret_key.into(), date.into(), service.into(), key));
+        key
+    })
+}
+
+/// hex(HMAC(kSigning, StringToSign)).
 pub fn signature(secret_key: &str, s: &Signing) -> String {
     let date = utc_date(s.timestamp);
-    let k_date = hmac_sha256(["TC3", secret_key].concat().as_bytes(), date.as_bytes());
-    let k_service = hmac_sha256(&k_date, s.service.as_bytes());
-    let k_signing = hmac_sha256(&k_service, b"tc3_request");
+    let k_signing = signing_key(secret_key, &date, s.service);
     let cr_hash = hex(&sha256(canonical_request(s).as_bytes()));
     hex(&hmac_sha256(
         &k_signing,
@@ -176,6 +197,25 @@ mod tests {
             signature(&"*".repeat(32), &s),
             "10b1a37a7301a02ca19a647ad722d5e43b4b3cff309d421d85b46093f6ab6c4f"
         );
+    }
+
+    #[test]
+    fn the_kept_signing_key_follows_key_day_and_service() {
+        let direct = |key: &str, date: &str, service: &str| {
+            let k = hmac_sha256(["TC3", key].concat().as_bytes(), date.as_bytes());
+            hmac_sha256(&hmac_sha256(&k, service.as_bytes()), b"tc3_request")
+        };
+        let cases = [
+            ("k1", "2024-01-01", "sms"),
+            ("k1", "2024-01-01", "sms"),
+            ("k2", "2024-01-01", "sms"),
+            ("k1", "2024-01-02", "sms"),
+            ("k1", "2024-01-02", "cvm"),
+            ("k1", "2024-01-01", "sms"),
+        ];
+        for (key, date, service) in cases {
+            assert_eq!(signing_key(key, date, service), direct(key, date, service));
+        }
     }
 
     #[test]

@@ -112,7 +112,8 @@ function createTencent({ now, deliver, formatTime, fixture }) {
     if (headers['x-tc-action'] !== 'SendSms') return error(rid, 'InvalidAction', `unknown action ${headers['x-tc-action']}`);
     if (headers['x-tc-version'] !== '2021-01-11') return error(rid, 'InvalidParameter', 'X-TC-Version must be 2021-01-11');
     if (!headers['x-tc-region']) return error(rid, 'MissingParameter', 'X-TC-Region is required');
-    if (headers['content-type'] !== 'application/json; charset=utf-8') return error(rid, 'InvalidParameter', 'Content-Type must be application/json; charset=utf-8');
+    // The official SDKs send `application/json`; the documentation signs it with a charset.
+    if (!/^application\/json(; ?charset=utf-8)?$/i.test(String(headers['content-type']))) return error(rid, 'InvalidParameter', 'Content-Type must be application/json');
     return null;
   }
 
