@@ -80,18 +80,31 @@ setup_unzip() {
   command -v unzip >/dev/null || apt_install unzip
 }
 
-build() {
-  say "cargo +nightly build (wasm32, MVP features, build-std)"
+# One module: cargo (MVP features, build-std) → wasm-bindgen → no exported globals → wasm-opt.
+# $1: cargo features ('' for the mini-program's module, 'server' for Node's), $2: output folder,
+# $3: wasm-opt's level; further arguments go to cargo.
+build_wasm() {
+  local features=$1 out=$2 level=$3
+  shift 3
   RUSTFLAGS="-Ctarget-cpu=mvp -Zunstable-options -Cpanic=immediate-abort" \
-    cargo +nightly build --release --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort
-  local out=target/bindgen
+    cargo +nightly build --release --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort ${features:+--features "$features"} "$@"
   rm -rf "$out" && mkdir -p "$out"
   wasm-bindgen --target web --out-dir "$out" target/wasm32-unknown-unknown/release/zhenzisms.wasm
   # iOS WeChat cannot load a module that exports a Global: drop wasm-bindgen's two.
   node tools/wasm-exports.js "$out/zhenzisms_bg.wasm" "$out/no-globals.wasm"
   # Only MVP features in and out; sign-extension ops are lowered to MVP ones.
-  wasm-opt -Oz --mvp-features --enable-sign-ext --signext-lowering --disable-sign-ext \
+  wasm-opt "$level" --mvp-features --enable-sign-ext --signext-lowering --disable-sign-ext \
     "$out/no-globals.wasm" -o "$out/zhenzisms_bg.opt.wasm"
+}
+
+build() {
+  say "cargo +nightly build (wasm32, MVP features, build-std): the mini-program's module"
+  build_wasm "" target/bindgen -Oz
+  # Node's module (npm package, cloud function) adds Tencent Cloud SMS signing: never on phones.
+  # Optimised for speed (our crate at opt-level 3, std stays at "s"): on a server 107 KB cost
+  # nothing, and signing gets ~2x faster (README, Budgets).
+  say "the same with feature 'server' (Tencent Cloud SMS), for speed: Node's module"
+  build_wasm server target/bindgen-server -O3 --config 'profile.release.package.zhenzisms.opt-level=3'
   say "assemble dist/ (and check the shipped module)"
   node tools/assemble.js
   # The demo opens in WeChat DevTools with the SDK and the cloud function it needs.
@@ -158,6 +171,9 @@ case "${1:-}" in
   bench)
     setup_build_tools
     build
+    # Bench-only: Tencent's official SMS SDK, to measure ours beside it (never in the test path).
+    [ -d tools/bench-deps/node_modules/tencentcloud-sdk-nodejs-sms ] ||
+      npm install --prefix tools/bench-deps --no-audit --no-fund || echo "bench: the official Tencent SDK could not be installed; measuring ours only"
     node tools/bench.js
     ;;
   release)
@@ -170,7 +186,7 @@ case "${1:-}" in
     build
     run_demo
     ;;
-  clean) rm -rf dist target/bindgen ;;
+  clean) rm -rf dist target/bindgen target/bindgen-server ;;
   *)
     echo "usage: ./build.sh [test | bench | release | demo | setup | build | clean]"
     exit 2

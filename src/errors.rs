@@ -24,17 +24,18 @@ pub struct ErrorKind {
 }
 
 macro_rules! table {
-    ($($name:ident = $code:literal, $kind:literal, $retriable:literal, $reason:literal, $message:literal, $solution:literal;)*) => {
+    ($table:ident; $($name:ident = $code:literal, $kind:literal, $retriable:literal, $reason:literal, $message:literal, $solution:literal;)*) => {
         $(pub const $name: ErrorKind = ErrorKind {
             code: $code, kind: $kind, reason: $reason, message: $message,
             solution: $solution, retriable: $retriable,
         };)*
         /// Every entry, in code order.
-        pub const TABLE: &[ErrorKind] = &[$($name),*];
+        pub const $table: &[ErrorKind] = &[$($name),*];
     };
 }
 
 table! {
+    TABLE;
     PARAM_FORMAT = 100, "input", false, "参数格式错误",
         "a parameter is empty or malformed (e.g. the phone number)",
         "检查参数：手机号须为11位中国大陆手机号，必填参数不能为空";
@@ -100,9 +101,114 @@ table! {
         "查看 detail 中服务器的原文，或联系榛子云客服";
 }
 
+// Tencent Cloud SMS (src/tencent.rs): 93xx, with Tencent's own code in `detail`. A send is
+// retriable only where Tencent refused it before anything could go out. A table of its own so
+// that only the server wasm (feature `server`) carries these strings: `lookup` and `all` add
+// them there, and the mini-program's module stays within its budget.
+table! {
+    TENCENT_TABLE;
+    TC_KEY = 9301, "auth", false, "腾讯云密钥错误（SecretId/SecretKey 不匹配或不存在）",
+        "Tencent Cloud refused the key pair: wrong SecretId/SecretKey, or the key was deleted",
+        "在腾讯云访问管理（CAM）核对 SecretId 与 SecretKey，注意不要多复制空格或换行";
+    TC_CLOCK = 9302, "auth", false, "签名已过期：服务器时间与腾讯云相差超过 5 分钟",
+        "the signature's timestamp is more than 5 minutes off Tencent Cloud's clock",
+        "校准服务器时钟（NTP）后重试";
+    TC_TOKEN = 9303, "auth", false, "临时密钥的 Token 无效或已过期",
+        "the temporary credentials' session token is invalid or expired",
+        "临时密钥须与 SessionToken 一起使用；过期后重新获取（云函数每次调用读取运行时注入的新密钥）";
+    TC_APP = 9304, "auth", false, "SdkAppId 不属于该密钥所在账号",
+        "the SmsSdkAppId does not belong to the account of these credentials",
+        "核对短信控制台的 SdkAppId，并确认密钥属于同一账号且有 sms:SendSms 权限";
+    TC_BALANCE = 9310, "account", false, "短信套餐包余量不足",
+        "the account's SMS package is used up",
+        "在腾讯云短信控制台购买套餐包";
+    TC_ARREARS = 9311, "account", false, "账号欠费，服务已暂停",
+        "the service is suspended because the account is in arrears",
+        "为腾讯云账号充值后重试";
+    TC_APP_DISABLED = 9312, "account", false, "SdkAppId 已被禁用",
+        "the SmsSdkAppId is disabled",
+        "在短信控制台检查应用状态，或联系腾讯云客服";
+    TC_IP = 9313, "auth", false, "请求 IP 不在白名单",
+        "the caller's IP is not on the SMS application's IP whitelist",
+        "在短信控制台把云函数或服务器的出口 IP 加入白名单，或关闭 IP 白名单";
+    TC_NUMBER = 9320, "input", false, "手机号格式错误",
+        "Tencent Cloud refused a phone number as malformed",
+        "号码须为 E.164 格式，如 +8613800138000";
+    TC_PARAM_FORMAT = 9321, "input", false, "模板变量格式错误：验证码模板变量须为 0–6 位纯数字",
+        "a template variable is not what the template allows (verification templates: 0-6 digits)",
+        "验证码位数设为 ≤ 6；其他变量按模板类型的要求填写";
+    TC_PARAM_LENGTH = 9322, "input", false, "模板变量过长",
+        "a template variable is longer than the account type allows",
+        "缩短变量内容（个人认证账号每个变量 ≤ 12 个字）";
+    TC_CONTENT_LENGTH = 9323, "input", false, "短信内容过长",
+        "the filled-in message is too long",
+        "缩短模板或变量内容";
+    TC_SIGN = 9324, "input", false, "短信签名错误或未审核通过",
+        "the SignName is wrong or not approved",
+        "SignName 填签名的文字内容（不是签名 ID），且须已审核通过";
+    TC_TEMPLATE = 9325, "input", false, "模板 ID 错误或模板未审核通过",
+        "the template ID is wrong or the template is not approved",
+        "核对短信控制台的模板 ID，并确认模板已审核通过";
+    TC_PARAM_COUNT = 9326, "input", false, "模板变量个数与模板不符",
+        "the number of template variables does not match the approved template",
+        "按模板中的 {1}{2}… 个数传 TemplateParamSet";
+    TC_NO_NUMBER = 9327, "input", false, "未提供手机号",
+        "no phone number was given",
+        "至少提供一个手机号（单次最多 200 个）";
+    TC_BLACKLIST = 9328, "input", false, "号码在黑名单中（用户退订或投诉）",
+        "the number is on the blacklist (the user unsubscribed or complained)",
+        "该号码无法接收，请用户换号或联系腾讯云客服";
+    TC_SENSITIVE = 9329, "input", false, "内容含敏感词",
+        "the message contains a sensitive word",
+        "修改模板或变量内容";
+    TC_LIMIT_30S = 9330, "limit", false, "同一号码 30 秒内只能发送一条",
+        "Tencent Cloud allows one message per number every 30 seconds",
+        "30 秒后再试；把 SDK 的冷却时间设为 ≥ 30 秒";
+    TC_LIMIT_HOUR = 9331, "limit", false, "同一号码 1 小时内发送次数超过限制",
+        "this number reached Tencent Cloud's hourly limit",
+        "稍后再试，或在短信控制台调整频率限制";
+    TC_LIMIT_DAY = 9332, "limit", false, "同一号码当日发送次数超过限制",
+        "this number reached Tencent Cloud's daily limit",
+        "明天再试，或在短信控制台调整频率限制";
+    TC_LIMIT_SAME = 9333, "limit", false, "同一号码当日相同内容发送次数超过限制",
+        "this number reached Tencent Cloud's daily limit for the same content",
+        "明天再试；验证码每次不同时不会触发";
+    TC_LIMIT_RATE = 9334, "limit", false, "发送频率超过限制",
+        "the delivery frequency limit was exceeded",
+        "降低发送频率，或在短信控制台调整频率限制";
+    TC_LIMIT_APP = 9335, "limit", false, "应用当日发送量超过限制",
+        "the application reached its daily sending limit",
+        "明天再试，或在短信控制台调整应用的日发送上限";
+    TC_API_RATE = 9336, "limit", true, "接口请求频率超过限制（未发送）",
+        "the API rate limit refused the request; nothing was sent",
+        "稍后重试，并降低并发";
+    TC_CLOCK_FAR = 9340, "server", false, "服务器时间与腾讯云相差超过 10 分钟",
+        "Tencent Cloud refused the request time (the clock is more than 10 minutes off)",
+        "校准服务器时钟（NTP）后重试";
+    TC_INTERNAL = 9341, "server", false, "腾讯云内部错误（短信可能已发出）",
+        "Tencent Cloud failed internally; the message may have gone out",
+        "不要立即重发：稍后查询发送记录；持续出现请联系腾讯云客服";
+    TC_UNKNOWN = 9342, "server", false, "腾讯云返回了未知错误码",
+        "Tencent Cloud answered with a code this SDK does not know",
+        "查看 detail 中的错误码与原文，并对照腾讯云短信错误码文档";
+}
+
 /// The entry for `code`, or `None` for codes nobody defined.
 pub fn lookup(code: i32) -> Option<ErrorKind> {
-    TABLE.iter().copied().find(|e| e.code == code)
+    all().find(|e| e.code == code)
+}
+
+/// Every entry of the table this build carries: Zhenzi's and the SDK's in code order, then
+/// in the server build (and native tests) Tencent's, in code order. Two bodies rather than a
+/// chain with an empty slice: that alone costs the mini-program's module ~250 B of brotli.
+#[cfg(any(feature = "server", test))]
+pub fn all() -> impl Iterator<Item = ErrorKind> {
+    TABLE.iter().chain(TENCENT_TABLE).copied()
+}
+
+#[cfg(not(any(feature = "server", test)))]
+pub fn all() -> impl Iterator<Item = ErrorKind> {
+    TABLE.iter().copied()
 }
 
 /// An error as it reaches callers: an entry of the table plus what happened this time.
@@ -179,8 +285,13 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_sdk_codes_stay_out_of_the_vendor_range() {
-        for (i, a) in TABLE.iter().enumerate() {
-            for b in &TABLE[i + 1..] {
+        let table: Vec<ErrorKind> = all().collect();
+        for part in [TABLE, TENCENT_TABLE] {
+            assert!(part.windows(2).all(|w| w[0].code < w[1].code), "code order");
+        }
+        assert_eq!(table.len(), TABLE.len() + TENCENT_TABLE.len());
+        for (i, a) in table.iter().enumerate() {
+            for b in &table[i + 1..] {
                 assert_ne!(a.code, b.code);
             }
             assert!(!a.reason.is_empty() && !a.message.is_empty() && !a.solution.is_empty());

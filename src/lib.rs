@@ -10,8 +10,12 @@ pub mod endpoints;
 pub mod errors;
 pub mod form;
 pub mod json;
+#[cfg(test)]
+mod oracles;
 pub mod reply;
 pub mod request;
 pub mod sha256;
+pub mod tc3;
+pub mod tencent;
 pub mod validate;
 pub mod wasm;

@@ -16,6 +16,8 @@ const { cargoVersion } = require('./version.js');
 
 const ROOT = path.resolve(__dirname, '..');
 const BINDGEN = path.join(ROOT, 'target/bindgen');
+// Node's module: the same core plus Tencent Cloud SMS signing (cargo feature `server`).
+const BINDGEN_SERVER = path.join(ROOT, 'target/bindgen-server');
 const TEMPLATE = path.join(ROOT, 'pkg-template');
 // Built beside dist/ and swapped in at the end, so tests running meanwhile never see half a dist.
 const FINAL = path.join(ROOT, 'dist');
@@ -82,6 +84,23 @@ function stampVersion(name, text) {
   return text;
 }
 
+// The server module also signs: one Tencent request must carry a TC3 Authorization.
+function smokeTestServer(bytes, gluePath) {
+  smokeTest(bytes, gluePath);
+  const core = require(gluePath);
+  const built = JSON.parse(core.tencentBuildRequest(JSON.stringify({ secretId: 'AKID', secretKey: 'k', sdkAppId: '1400000000', signName: '签名' }), JSON.stringify({ number: '13800138000', templateId: '1', templateParams: ['123456'] }), 1551113065));
+  if (!built.ok || !/^TC3-HMAC-SHA256 Credential=AKID\/2019-02-25\/sms\/tc3_request, SignedHeaders=content-type;host, Signature=[0-9a-f]{64}$/.test(built.ok.header.Authorization)) fail('smoke test (server): unexpected request ' + JSON.stringify(built));
+  return 'loaded and called: also tencentBuildRequest signs';
+}
+
+// Reads one module built by build.sh and makes its glue.
+function loadBuilt(dir) {
+  const wasm = fs.readFileSync(path.join(dir, 'zhenzisms_bg.opt.wasm'));
+  const checked = checkModule(wasm);
+  const glue = makeGlue(fs.readFileSync(path.join(dir, 'zhenzisms.js'), 'utf8'), fs.readFileSync(path.join(__dirname, 'glue-utf8.js'), 'utf8'));
+  return { wasm, checked, glue };
+}
+
 // Copies every file of the template folders into `dir` (later folders win on a name).
 function copyFolders(dir, folders, transform) {
   fs.mkdirSync(dir, { recursive: true });
@@ -109,9 +128,8 @@ async function minifyFolder(dir) {
 }
 
 async function main() {
-  const wasm = fs.readFileSync(path.join(BINDGEN, 'zhenzisms_bg.opt.wasm'));
-  const checked = checkModule(wasm);
-  const glue = makeGlue(fs.readFileSync(path.join(BINDGEN, 'zhenzisms.js'), 'utf8'), fs.readFileSync(path.join(__dirname, 'glue-utf8.js'), 'utf8'));
+  const { wasm, checked, glue } = loadBuilt(BINDGEN);
+  const server = loadBuilt(BINDGEN_SERVER);
   const br = zlib.brotliCompressSync(wasm, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: wasm.length } });
 
   fs.rmSync(DIST, { recursive: true, force: true });
@@ -122,11 +140,13 @@ async function main() {
   await minifyFolder(utils);
   const smoke = smokeTest(wasm, path.join(utils, 'zhenzisms_core.js'));
 
-  // npm: Node entry at the top, the mini-program files in miniprogram_dist/ for "构建 npm".
+  // npm: Node entry (the server module) at the top, the mini-program files in
+  // miniprogram_dist/ for "构建 npm" (the lean module).
   const npm = path.join(DIST, 'npm');
   copyFolders(npm, NODE);
-  fs.writeFileSync(path.join(npm, 'zhenzisms_core.js'), glue);
-  fs.writeFileSync(path.join(npm, 'zhenzisms_bg.wasm'), wasm);
+  fs.writeFileSync(path.join(npm, 'zhenzisms_core.js'), server.glue);
+  fs.writeFileSync(path.join(npm, 'zhenzisms_bg.wasm'), server.wasm);
+  const serverSmoke = smokeTestServer(server.wasm, path.join(npm, 'zhenzisms_core.js'));
   copyFolders(path.join(npm, 'miniprogram_dist'), MINIPROGRAM_NPM, (name, text) =>
     name === 'zhenzisms_wx.js' ? text.replace("'/utils/zhenzisms_bg.wasm.br'", `'${NPM_WASM_PATH}'`) : text);
   fs.writeFileSync(path.join(npm, 'miniprogram_dist/zhenzisms_core.js'), glue);
@@ -135,11 +155,11 @@ async function main() {
   copyFolders(npm, ['npm']); // package.json, README.md
   fs.copyFileSync(path.join(ROOT, 'LICENSE'), path.join(npm, 'LICENSE'));
 
-  // The cloud function: the Node files plus its handler and package.json.
+  // The cloud function: the Node files (server module) plus its handler and package.json.
   const cloud = path.join(DIST, 'cloudfunctions/zhenzisms');
   copyFolders(cloud, CLOUD);
-  fs.writeFileSync(path.join(cloud, 'zhenzisms_core.js'), glue);
-  fs.writeFileSync(path.join(cloud, 'zhenzisms_bg.wasm'), wasm);
+  fs.writeFileSync(path.join(cloud, 'zhenzisms_core.js'), server.glue);
+  fs.writeFileSync(path.join(cloud, 'zhenzisms_bg.wasm'), server.wasm);
 
   const old = FINAL + '.old';
   fs.rmSync(old, { recursive: true, force: true });
@@ -149,6 +169,7 @@ async function main() {
 
   console.log('module: ' + checked);
   console.log('module: ' + smoke);
+  console.log('server module (Node): ' + server.checked + '; ' + serverSmoke + ` (raw ${server.wasm.length} B)`);
   console.log('\nshipped into a mini-program (dist/utils/):');
   let total = 0;
   for (const name of fs.readdirSync(path.join(FINAL, 'utils')).sort()) {

@@ -6,6 +6,9 @@
 //   (c) cold start: require('dist/npm/zhenzisms.js') → ready() in a fresh node process
 //   (d) wasm memory after 1k and after 100k build + parse calls (should stay flat)
 //   (e) the bytes shipped into a mini-program (dist/utils/)
+//   (f) Tencent Cloud SMS: our cloud function vs Tencent's official tencentcloud-sdk-nodejs-sms
+//       (tools/bench-deps, installed on demand by ./build.sh bench): installed size,
+//       require → ready, CPU per signed request, 1000 sends to the loopback sandbox
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -261,6 +264,137 @@ function benchSizes() {
   line('npm zhenzisms_bg.wasm (raw, Node)', `${fs.statSync(path.join(NPM, 'zhenzisms_bg.wasm')).size} B`);
 }
 
+// ---- (f) Tencent -----------------------------------------------------------------------
+
+const CLOUD = path.join(ROOT, 'dist/cloudfunctions/zhenzisms');
+const BENCH_DEPS = path.join(__dirname, 'bench-deps/node_modules');
+const TC = { secretId: 'AKIDsandboxPermanent', secretKey: 'sandbox-tencent-key', sdkAppId: '1400000001', signName: '云短信体验', templateId: '100002' };
+
+function officialSms() {
+  try {
+    return require(path.join(BENCH_DEPS, 'tencentcloud-sdk-nodejs-sms'));
+  } catch (e) {
+    return null;
+  }
+}
+
+// Bytes and files under `dir` (what an upload carries).
+function treeSize(dir) {
+  let bytes = 0;
+  let files = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const t = treeSize(p);
+      bytes += t.bytes;
+      files += t.files;
+    } else {
+      bytes += fs.statSync(p).size;
+      files += 1;
+    }
+  }
+  return { bytes, files };
+}
+
+function coldStart(script) {
+  const times = [];
+  for (let i = 0; i < 11; i++) times.push(Number(execFileSync(process.execPath, ['-e', 'const t0 = process.hrtime.bigint();' + script], { encoding: 'utf8' })));
+  return `${median(times).toFixed(2)} ms (min ${Math.min(...times).toFixed(2)})`;
+}
+
+// The official client, pointed at the sandbox: its URL keeps the real host (it signs the host
+// without a port and takes the service from the first label), and an agent connects to the
+// sandbox's port instead. Keep-alive, like ours.
+function officialClient(sms, sandboxUrl) {
+  const port = Number(new URL(sandboxUrl).port);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  agent.createConnection = (options, cb) => require('net').connect(port, '127.0.0.1', cb);
+  const client = new sms.sms.v20210111.Client({
+    credential: { secretId: TC.secretId, secretKey: TC.secretKey },
+    region: 'ap-guangzhou',
+    profile: { httpProfile: { endpoint: 'sms.tencentcloudapi.com', protocol: 'http://', agent } },
+  });
+  return { client, agent };
+}
+
+async function benchTencent(sdk) {
+  console.log('\n(f) Tencent Cloud SMS: our cloud function vs tencentcloud-sdk-nodejs-sms (official)');
+  const sms = officialSms();
+  const ours = treeSize(CLOUD);
+  line('installed: dist/cloudfunctions/zhenzisms', `${ours.bytes} B in ${ours.files} files (plus wx-server-sdk, which both need)`);
+  if (sms) {
+    const theirs = treeSize(BENCH_DEPS);
+    const packages = fs.readdirSync(BENCH_DEPS).filter((n) => !n.startsWith('.')).length;
+    line('installed: tencentcloud-sdk-nodejs-sms', `${theirs.bytes} B in ${theirs.files} files, ${packages} packages`);
+    line('ratio (goal ≤ 1/10)', `1/${(theirs.bytes / ours.bytes).toFixed(1)}`);
+  } else {
+    line('tencentcloud-sdk-nodejs-sms', 'not installed (npm install --prefix tools/bench-deps): ours only');
+  }
+
+  line('require → ready: ours (median of 11)', coldStart(
+    `const m = require(${JSON.stringify(path.join(CLOUD, 'zhenzisms.js'))}); const { TencentSmsClient } = m;` +
+    'm.ready().then(() => { new TencentSmsClient({}); process.stdout.write(String(Number(process.hrtime.bigint() - t0) / 1e6)); });'));
+  if (sms) {
+    line('require → ready: official', coldStart(
+      `const s = require(${JSON.stringify(path.join(BENCH_DEPS, 'tencentcloud-sdk-nodejs-sms'))});` +
+      "new s.sms.v20210111.Client({ credential: { secretId: 'a', secretKey: 'b' }, region: 'ap-guangzhou' });" +
+      'process.stdout.write(String(Number(process.hrtime.bigint() - t0) / 1e6));'));
+  }
+
+  // CPU per signed request: ours = validate + body + TC3 in the wasm (JSON text in and out);
+  // official = its body JSON + sign3 (Node crypto), as its client does before sending.
+  await sdk.ready();
+  const core = require(path.join(CLOUD, 'zhenzisms_core.js'));
+  const config = JSON.stringify({ secretId: TC.secretId, secretKey: TC.secretKey, sdkAppId: TC.sdkAppId, signName: TC.signName });
+  const params = JSON.stringify({ number: NUMBER, templateId: TC.templateId, templateParams: ['123456'] });
+  const now = Math.floor(Date.now() / 1000);
+  const oursUs = median([0, 1, 2, 3, 4].map(() => usPerOp(() => core.tencentBuildRequest(config, params, now).length, 20000)));
+  line('CPU per signed request: ours (wasm)', `${oursUs.toFixed(2)} µs`);
+  if (sms) {
+    const { default: Sign } = require(path.join(BENCH_DEPS, 'tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js'));
+    const body = { PhoneNumberSet: ['+86' + NUMBER], SmsSdkAppId: TC.sdkAppId, TemplateId: TC.templateId, SignName: TC.signName, TemplateParamSet: ['123456'] };
+    const headers = { 'Content-Type': 'application/json' };
+    const theirsUs = median([0, 1, 2, 3, 4].map(() => usPerOp(() => Sign.sign3({ method: 'POST', url: 'https://sms.tencentcloudapi.com/', payload: body, timestamp: now, service: 'sms', secretId: TC.secretId, secretKey: TC.secretKey, headers }).length + JSON.stringify(body).length, 20000)));
+    line('CPU per signed request: official (sign3)', `${theirsUs.toFixed(2)} µs  (ratio ours/official ${(oursUs / theirsUs).toFixed(2)}; goal ≤ 1)`);
+  }
+
+  // 1000 sends, 16 in flight, keep-alive for both, distinct numbers (Tencent's 30 s limit).
+  const sb = await startSandboxProcess();
+  const N = 1000;
+  const CONCURRENCY = 16;
+  const post = (p) => new Promise((resolve, reject) => {
+    const r = http.request(sb.url + p, { method: 'POST' }, (res) => res.resume().on('end', resolve));
+    r.on('error', reject);
+    r.end();
+  });
+  async function run(send) {
+    await post('/__reset');
+    let next = 0;
+    const t = nowMs();
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < N) {
+        const n = 13000000000 + next++;
+        const status = await send(String(n));
+        if (status !== 'Ok') throw new Error('send failed: ' + status);
+      }
+    }));
+    const ms = nowMs() - t;
+    return `${ms.toFixed(0)} ms, ${(N / (ms / 1000)).toFixed(0)} sends/s`;
+  }
+  try {
+    const client = new sdk.TencentSmsClient({ secretId: TC.secretId, secretKey: TC.secretKey, sdkAppId: TC.sdkAppId, signName: TC.signName, endpoint: sb.url });
+    line('1000 sends: TencentSmsClient', await run((n) => client.send({ number: n, templateId: TC.templateId, templateParams: ['123456'] }).then((r) => r.statuses[0].code)));
+    if (sms) {
+      const { client: official, agent } = officialClient(sms, sb.url);
+      const body = (n) => ({ PhoneNumberSet: ['+86' + n], SmsSdkAppId: TC.sdkAppId, TemplateId: TC.templateId, SignName: TC.signName, TemplateParamSet: ['123456'] });
+      line('1000 sends: official client', await run((n) => official.SendSms(body(n)).then((r) => r.SendStatusSet[0].Code)));
+      agent.destroy();
+    }
+  } finally {
+    sb.close();
+  }
+}
+
 async function main() {
   const cpus = os.cpus();
   console.log('zhenzisms-wasm benchmarks');
@@ -274,6 +408,7 @@ async function main() {
   benchCore(core);
   benchMemory(core);
   benchSizes();
+  await benchTencent(require(path.join(CLOUD, 'zhenzisms.js')));
 }
 
 main().catch((e) => {

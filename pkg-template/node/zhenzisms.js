@@ -5,6 +5,7 @@
 //   import { ZhenziClient } from 'zhenzisms-wasm';          // ESM works too (see below)
 //   const sms = new ZhenziClient({ apiUrl, appId, appSecret });
 //   await sms.send({ number, message });
+//   const { TencentSmsClient } = require('zhenzisms-wasm');   // Tencent Cloud SMS, signed
 'use strict';
 
 var sdk = require('./zhenzisms_client.js').createSdk(require('./zhenzisms_node.js'));
@@ -23,3 +24,6 @@ module.exports.configure = sdk.configure;
 module.exports.errorInfo = sdk.errorInfo;
 module.exports.errorTable = sdk.errorTable;
 module.exports.version = sdk.version;
+// Tencent Cloud SMS, signed by the same core (zhenzisms_tencent.js). Required last: it requires
+// this module back, and by now every name above is in place.
+module.exports.TencentSmsClient = require('./zhenzisms_tencent.js').TencentSmsClient;

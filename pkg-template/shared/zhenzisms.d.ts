@@ -195,3 +195,68 @@ export declare function ready(): Promise<true>;
 export declare function configure(options: { wasmPath?: string }): void;
 export declare function errorInfo(code: number): ErrorInfo;
 export declare function errorTable(): ErrorInfo[];
+
+// ---- Tencent Cloud SMS (Node only: npm package and cloud function; never in a mini-program) ----
+
+export interface TencentSmsClientOptions {
+  /** CAM key pair; in a cloud function the runtime's temporary TENCENTCLOUD_SECRETID/… work too. */
+  secretId: string;
+  secretKey: string;
+  /** Required with temporary credentials (sent as X-TC-Token). */
+  sessionToken?: string;
+  /** SmsSdkAppId, e.g. '1400006666'. */
+  sdkAppId: string | number;
+  /** The approved signature's TEXT (not its numeric ID); required for mainland numbers. */
+  signName?: string;
+  /** Default 'ap-guangzhou'. */
+  region?: string;
+  /** Default https://sms.tencentcloudapi.com; plain http only to loopback (the sandbox). */
+  endpoint?: string;
+  /** Whole-call timeout in ms (default 10000). */
+  timeoutMs?: number;
+  /** The clock in ms (default Date.now): the signature's timestamp. */
+  now?: () => number;
+}
+
+export interface TencentSendMessage {
+  /** 11-digit mainland number or E.164 ('+8613800138000', '+14155550100'). */
+  number?: string;
+  /** Up to 200 numbers, all mainland or all international. */
+  numbers?: string[];
+  templateId: string | number;
+  templateParams?: Array<string | number>;
+  /** Echoed back in each status (< 512 bytes). */
+  sessionContext?: string;
+  /** When known: the template's variable count, checked before sending (9326). */
+  templateParamCount?: number;
+  /** A verification-code template: every variable must be 0–6 digits (9321). */
+  verification?: boolean;
+}
+
+export interface TencentSendStatus {
+  /** E.164, as Tencent echoes it. */
+  number: string;
+  ok: boolean;
+  /** Tencent's code: 'Ok' or e.g. 'LimitExceeded.PhoneNumberThirtySecondLimit'. */
+  code: string;
+  message: string;
+  serialNo: string;
+  fee: number | null;
+  sessionContext: string;
+  isoCode: string;
+  /** For a refused number: the table's entry (93xx), with Tencent's code in `detail`. */
+  error?: ZhenziError;
+}
+
+export interface TencentSendResult {
+  requestId: string;
+  statuses: TencentSendStatus[];
+}
+
+export declare class TencentSmsClient {
+  constructor(options: TencentSmsClientOptions);
+  readonly sdkAppId: string;
+  /** Resolves per-number statuses; rejects ZhenziError (93xx with Tencent's code in `detail`,
+   *  or 9001/100/91xx) when the request was refused or failed. Never retried. */
+  send(message: TencentSendMessage, options?: { timeoutMs?: number }): Promise<TencentSendResult>;
+}

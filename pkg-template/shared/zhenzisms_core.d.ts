@@ -19,3 +19,8 @@ export function errorTable(): string;
 export function codeIssue(input: string, entropy: Uint8Array): string;
 /** → JSON `{ok: {result, record}}`. */
 export function codeVerify(input: string): string;
+/** Node's module only (cargo feature `server`; absent from the mini-program's): Tencent Cloud
+ *  SendSms signed with TC3-HMAC-SHA256 at `nowSeconds`. → JSON `{ok: {url, method, header, body}}` or `{err}`. */
+export function tencentBuildRequest(config: string, params: string, nowSeconds: number): string;
+/** Node's module only. → JSON `{ok: {requestId, statuses}}` or `{err}`. */
+export function tencentParseReply(status: number, body: string): string;

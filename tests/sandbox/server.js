@@ -9,6 +9,7 @@
 const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
+const { createTencent } = require('./tencent.js');
 
 const MAX_BODY = 64 * 1024;          // larger bodies get 413
 const HARD_BODY_LIMIT = 4 * 1024 * 1024; // beyond this we stop draining and close the socket
@@ -335,6 +336,7 @@ function codePointLength(s) {
  *   fixture  object; its top-level keys replace the default fixture's (optional)
  *   now      () => Date, a clock for createTime and the daily cap (optional, for tests)
  *   log      (line) => void, called once per vendor request (optional)
+ *   tencent  object; its keys replace the Tencent endpoint's accounts (tencent.js, optional)
  * Resolves to { url, port, server, inbox(number), requests, reset(), queueFault(obj), close() }.
  */
 async function startSandbox(options = {}) {
@@ -351,8 +353,19 @@ async function startSandbox(options = {}) {
   let faultQueue = [];
   let baseUrl = '';
   let closed = false;
+  // Tencent Cloud SMS at POST / with X-TC-Action (tencent.js); texts land in the same inboxes.
+  const tencent = createTencent({
+    now,
+    fixture: options.tencent,
+    formatTime: formatLocalTime,
+    deliver(number, message) {
+      if (!inboxes.has(number)) inboxes.set(number, []);
+      inboxes.get(number).push(message);
+    },
+  });
 
   function resetState() {
+    tencent.reset();
     apps = new Map(fixture.apps.map((a) => [a.appId, Object.assign({}, a)]));
     inboxes.clear();
     requests.length = 0;
@@ -604,6 +617,7 @@ async function startSandbox(options = {}) {
     if (body.abandoned) {
       return fail(413, `body over ${MAX_BODY} bytes`, { Connection: 'close' });
     }
+    if (req.headers['x-tc-action'] !== undefined) return handleTencent(req, res, body, entry, finish, fail);
     if (!route) return fail(404, `unknown path ${pathname}`);
     if (req.method !== 'POST') return fail(405, `method ${req.method} not allowed, use POST`, { Allow: 'POST' });
     if (!isFormUtf8ContentType(req.headers['content-type'])) {
@@ -661,6 +675,30 @@ async function startSandbox(options = {}) {
       sendJson(res, 200, result);
     }
     return undefined;
+  }
+
+  // A Tencent request: the same faults as Zhenzi's where they apply (hang, delay, http502,
+  // nonjson, empty, reset), else tencent.js answers.
+  function handleTencent(req, res, body, entry, finish, fail) {
+    if (req.method !== 'POST') return fail(405, `method ${req.method} not allowed, use POST`, { Allow: 'POST' });
+    if (body.tooLarge) return fail(413, `body over ${MAX_BODY} bytes`);
+    let fault;
+    try {
+      fault = takeFault(req, entry.path);
+    } catch (e) {
+      return fail(400, e.message);
+    }
+    entry.fault = fault ? fault.label : null;
+    const kind = fault ? fault.kind : null;
+    if (kind === 'hang') return finish(null, null);
+    if (kind === 'http502') return finish(502, null), sendRaw(res, 502, 'text/html', NGINX_502);
+    if (kind === 'nonjson') return finish(200, null), sendRaw(res, 200, 'text/html;charset=UTF-8', NON_JSON_PAGE);
+    if (kind === 'empty') return finish(200, null), sendRaw(res, 200, 'application/json', '');
+    const result = tencent.handle(req.headers, body.buffer);
+    finish(result.status, result.code);
+    if (kind === 'reset') return sendReset(res, JSON.stringify(result.json));
+    if (kind === 'delay') return later(fault.ms, () => sendJson(res, result.status, result.json));
+    return sendJson(res, result.status, result.json);
   }
 
   // Control surface: /__inbox/<number>, /__requests, /__reset, /__faults. Not logged.

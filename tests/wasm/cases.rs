@@ -109,9 +109,70 @@ fn issues_and_verifies_a_code_once() {
 #[wasm_bindgen_test]
 fn error_table_is_complete() {
     match parse(&wasm::error_table()).unwrap() {
-        Json::Arr(items) => assert_eq!(items.len(), zhenzisms::errors::TABLE.len()),
+        Json::Arr(items) => assert_eq!(items.len(), zhenzisms::errors::all().count()),
         other => panic!("{other}"),
     }
     let e = parse(&wasm::error_info(9101, "after 10 s")).unwrap();
     assert_eq!(field(&e, &["err", "retriable"]), &Json::Bool(true));
+}
+
+/// TC3-HMAC-SHA256's two documented vectors (TENCENT-SMS-API.md), byte-exact inside the
+/// engine: the canonical-request hash and the signature.
+#[wasm_bindgen_test]
+fn tc3_documented_vectors() {
+    use zhenzisms::sha256::{hex, sha256};
+    use zhenzisms::tc3::{canonical_request, signature, Signing};
+    let body =
+        r#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
+    for (sign_action, key, hash, sig) in [
+        (
+            false,
+            "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE".to_string(),
+            "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031",
+            "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168",
+        ),
+        (
+            true,
+            "*".repeat(32),
+            "7019a55be8395899b900fb5564e4200d984910f34794a27cb3fb7d10ff6a1e84",
+            "10b1a37a7301a02ca19a647ad722d5e43b4b3cff309d421d85b46093f6ab6c4f",
+        ),
+    ] {
+        let s = Signing {
+            service: "cvm",
+            host: "cvm.tencentcloudapi.com",
+            action: "DescribeInstances",
+            content_type: "application/json; charset=utf-8",
+            timestamp: 1_551_113_065,
+            body: body.as_bytes(),
+            sign_action,
+        };
+        assert_eq!(hex(&sha256(canonical_request(&s).as_bytes())), hash);
+        assert_eq!(signature(&key, &s), sig);
+    }
+}
+
+#[wasm_bindgen_test]
+fn tencent_send_sms_is_signed_and_refusals_are_typed() {
+    let config = r#"{"secretId":"AKIDx","secretKey":"KEY-HIDDEN","sdkAppId":"1400006666","signName":"测试"}"#;
+    let out = parse(&zhenzisms::tencent::build_request(
+        config,
+        r#"{"number":"13800138000","templateId":"1","templateParams":["123456"]}"#,
+        1_551_113_065.0,
+    ))
+    .unwrap();
+    let auth = field(&out, &["ok", "header", "Authorization"])
+        .as_str()
+        .unwrap();
+    assert!(auth.starts_with("TC3-HMAC-SHA256 Credential=AKIDx/2019-02-25/sms/tc3_request, "));
+    let refused = zhenzisms::tencent::build_request(
+        config,
+        r#"{"number":"13800138000","templateId":"1","templateParams":["1234567"],"verification":true}"#,
+        1_551_113_065.0,
+    );
+    assert!(!refused.contains("HIDDEN"));
+    assert_eq!(
+        field(&parse(&refused).unwrap(), &["err", "code"]),
+        &Json::Num("9321".into())
+    );
 }

@@ -1,0 +1,232 @@
+//! TC3-HMAC-SHA256, the request signature of Tencent Cloud API 3.0 (TENCENT-SMS-API.md):
+//! canonical request → string to sign → key chain → `Authorization`. Pure functions of their
+//! inputs; the clock is an argument. Only the server wasm exports anything that reaches this
+//! module, so the mini-program's module never contains it (tests/tencent/lean-wasm.test.js).
+
+use crate::json::int_text;
+use crate::sha256::{hex, hmac_sha256, sha256};
+
+pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
+
+/// What one signature covers. `sign_action` adds `x-tc-action` to the signed headers (the
+/// second documented vector); requests built by this crate leave it off, as the SDKs do.
+#[derive(Debug, Clone, Copy)]
+pub struct Signing<'a> {
+    /// The scope's service, `sms` (never taken from an overridden endpoint's host).
+    pub service: &'a str,
+    /// The Host header exactly as sent.
+    pub host: &'a str,
+    pub action: &'a str,
+    pub content_type: &'a str,
+    /// Unix seconds.
+    pub timestamp: u64,
+    pub body: &'a [u8],
+    pub sign_action: bool,
+}
+
+/// The UTC calendar date of a Unix timestamp, `YYYY-MM-DD` (the scope's date: a local date
+/// would fail for eight hours a day in Beijing).
+pub fn utc_date(timestamp: u64) -> String {
+    // Days since 1970-01-01 to a civil date (proleptic Gregorian), by 400-year eras.
+    let days = (timestamp / 86_400) as i64 + 719_468;
+    let era = days / 146_097;
+    let doe = days - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let two = |n: i64| {
+        if n < 10 {
+            ["0", &int_text(n)].concat()
+        } else {
+            int_text(n)
+        }
+    };
+    [int_text(year), two(month), two(day)].join("-")
+}
+
+/// `content-type;host` or `content-type;host;x-tc-action`.
+pub fn signed_headers(s: &Signing) -> &'static str {
+    if s.sign_action {
+        "content-type;host;x-tc-action"
+    } else {
+        "content-type;host"
+    }
+}
+
+/// `POST\n/\n\n<canonical headers>\n<signed headers>\n<hex sha256(body)>`.
+pub fn canonical_request(s: &Signing) -> String {
+    let mut headers = ["content-type:", s.content_type, "\nhost:", s.host, "\n"].concat();
+    if s.sign_action {
+        headers.push_str("x-tc-action:");
+        headers.push_str(&s.action.to_ascii_lowercase());
+        headers.push('\n');
+    }
+    [
+        "POST\n/\n\n",
+        &headers,
+        "\n",
+        signed_headers(s),
+        "\n",
+        &hex(&sha256(s.body)),
+    ]
+    .concat()
+}
+
+fn scope(date: &str, service: &str) -> String {
+    [date, "/", service, "/tc3_request"].concat()
+}
+
+pub fn string_to_sign(s: &Signing, canonical_request_hash: &str) -> String {
+    let date = utc_date(s.timestamp);
+    [
+        ALGORITHM,
+        "\n",
+        &int_text(s.timestamp as i64),
+        "\n",
+        &scope(&date, s.service),
+        "\n",
+        canonical_request_hash,
+    ]
+    .concat()
+}
+
+/// kSigning = HMAC(HMAC(HMAC("TC3"+key, date), service), "tc3_request"): three of the four
+/// HMACs of a signature, and the same for every request of one key, day and service. The last
+/// one is kept (per thread; the wasm has one), so a server signing many requests pays once a day.
+fn signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
+    type Last = Option<(String, String, String, [u8; 32])>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Last> = const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((k, d, s, key)) = last.as_ref() {
+            if k == secret_key && d == date && s == service {
+                return *key;
+            }
+        }
+        let k_date = hmac_sha256(["TC3", secret_key].concat().as_bytes(), date.as_bytes());
+        let k_service = hmac_sha256(&k_date, service.as_bytes());
+        let key = hmac_sha256(&k_service, b"tc3_request");
+        *last = Some((secret_key.into(), date.into(), service.into(), key));
+        key
+    })
+}
+
+/// hex(HMAC(kSigning, StringToSign)).
+pub fn signature(secret_key: &str, s: &Signing) -> String {
+    let date = utc_date(s.timestamp);
+    let k_signing = signing_key(secret_key, &date, s.service);
+    let cr_hash = hex(&sha256(canonical_request(s).as_bytes()));
+    hex(&hmac_sha256(
+        &k_signing,
+        string_to_sign(s, &cr_hash).as_bytes(),
+    ))
+}
+
+/// The `Authorization` header value.
+pub fn authorization(secret_id: &str, secret_key: &str, s: &Signing) -> String {
+    let date = utc_date(s.timestamp);
+    [
+        ALGORITHM,
+        " Credential=",
+        secret_id,
+        "/",
+        &scope(&date, s.service),
+        ", SignedHeaders=",
+        signed_headers(s),
+        ", Signature=",
+        &signature(secret_key, s),
+    ]
+    .concat()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The documented example (TENCENT-SMS-API.md, "Known-answer vectors"): the `\u` escapes
+    /// are literal text in the body.
+    const BODY: &str =
+        r#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;
+
+    fn example(sign_action: bool) -> Signing<'static> {
+        Signing {
+            service: "cvm",
+            host: "cvm.tencentcloudapi.com",
+            action: "DescribeInstances",
+            content_type: "application/json; charset=utf-8",
+            timestamp: 1_551_113_065,
+            body: BODY.as_bytes(),
+            sign_action,
+        }
+    }
+
+    #[test]
+    fn documented_vector_one() {
+        let s = example(false);
+        assert_eq!(
+            hex(&sha256(BODY.as_bytes())),
+            "35e9c5b0e3ae67532d3c9f17ead6c90222632e5b1ff7f6e89887f1398934f064"
+        );
+        assert_eq!(
+            hex(&sha256(canonical_request(&s).as_bytes())),
+            "5ffe6a04c0664d6b969fab9a13bdab201d63ee709638e2749d62a09ca18d7031"
+        );
+        assert_eq!(
+            signature("Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", &s),
+            "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
+        );
+        assert_eq!(
+            authorization("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", &s),
+            "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
+        );
+    }
+
+    #[test]
+    fn documented_vector_two_signs_the_action() {
+        let s = example(true);
+        assert_eq!(
+            hex(&sha256(canonical_request(&s).as_bytes())),
+            "7019a55be8395899b900fb5564e4200d984910f34794a27cb3fb7d10ff6a1e84"
+        );
+        assert_eq!(
+            signature(&"*".repeat(32), &s),
+            "10b1a37a7301a02ca19a647ad722d5e43b4b3cff309d421d85b46093f6ab6c4f"
+        );
+    }
+
+    #[test]
+    fn the_kept_signing_key_follows_key_day_and_service() {
+        let direct = |key: &str, date: &str, service: &str| {
+            let k = hmac_sha256(["TC3", key].concat().as_bytes(), date.as_bytes());
+            hmac_sha256(&hmac_sha256(&k, service.as_bytes()), b"tc3_request")
+        };
+        let cases = [
+            ("k1", "2024-01-01", "sms"),
+            ("k1", "2024-01-01", "sms"),
+            ("k2", "2024-01-01", "sms"),
+            ("k1", "2024-01-02", "sms"),
+            ("k1", "2024-01-02", "cvm"),
+            ("k1", "2024-01-01", "sms"),
+        ];
+        for (key, date, service) in cases {
+            assert_eq!(signing_key(key, date, service), direct(key, date, service));
+        }
+    }
+
+    #[test]
+    fn scope_date_is_utc() {
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(1_551_113_065), "2019-02-25");
+        // 2024-02-29 23:59:59 UTC and the next second (a leap day, then March).
+        assert_eq!(utc_date(1_709_251_199), "2024-02-29");
+        assert_eq!(utc_date(1_709_251_200), "2024-03-01");
+        // 07:59 in Beijing on 2021-01-02 is still 2021-01-01 in UTC.
+        assert_eq!(utc_date(1_609_545_540), "2021-01-01");
+        assert_eq!(utc_date(4_102_444_800), "2100-01-01");
+    }
+}

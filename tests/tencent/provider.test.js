@@ -1,0 +1,126 @@
+// The cloud function's provider module (dist/cloudfunctions/zhenzisms/zhenzisms_provider.js),
+// as index.js will use it: configured from environment variables, problems named at start-up,
+// one code delivered through Tencent (or Zhenzi) to the sandbox within the time budget.
+'use strict';
+const { test } = require('node:test');
+const assert = require('node:assert');
+const path = require('path');
+const { DIST, PERMANENT, TEMPORARY, APP, NUMBER, clock, useSandbox } = require('./helpers.js');
+
+const FUNCTION_DIR = path.join(DIST, 'cloudfunctions/zhenzisms');
+const { fromEnv } = require(path.join(FUNCTION_DIR, 'zhenzisms_provider.js'));
+
+let sb;
+useSandbox((s) => (sb = s));
+
+// The five variables a user sets, with explicit keys; `more` overrides or adds.
+function tencentEnv(more = {}) {
+  return Object.assign({
+    SMS_PROVIDER: 'tencent',
+    TENCENT_SMS_SDK_APP_ID: APP.sdkAppId,
+    TENCENT_SMS_SIGN_NAME: APP.signNames[0],
+    TENCENT_SMS_TEMPLATE_ID: '100001',
+    TENCENT_SMS_ENDPOINT: sb.url,
+    TENCENT_SECRET_ID: PERMANENT.secretId,
+    TENCENT_SECRET_KEY: PERMANENT.secretKey,
+  }, more);
+}
+
+const send = (provider, args = {}) => provider.sendCode(Object.assign({ number: NUMBER, code: '482913', minutes: 5, budgetMs: 2500, now: () => clock.ms }, args));
+
+test('the cloud function folder ships the provider and the Tencent client', () => {
+  for (const f of ['zhenzisms_provider.js', 'zhenzisms_tencent.js', 'zhenzisms_bg.wasm']) assert.ok(require('fs').existsSync(path.join(FUNCTION_DIR, f)), f);
+});
+
+test('start-up problems are named, with why', () => {
+  const names = (env) => fromEnv(env).problems.join('\n');
+  assert.equal(fromEnv({}).name, 'zhenzi');
+  assert.match(names({}), /ZHENZI_APP_ID is not set[\s\S]*ZHENZI_APP_SECRET is not set/);
+  assert.match(names({ SMS_PROVIDER: 'tencnet', ZHENZI_APP_ID: '1', ZHENZI_APP_SECRET: 's' }), /SMS_PROVIDER must be zhenzi or tencent/);
+  assert.deepEqual(fromEnv(tencentEnv()).problems, []);
+  assert.match(names({ SMS_PROVIDER: 'tencent' }), /TENCENT_SMS_SDK_APP_ID[^\n]*not set\nTENCENT_SMS_SIGN_NAME is not set[^\n]*\nTENCENT_SMS_TEMPLATE_ID[^\n]*not set\nno Tencent Cloud credentials/);
+  assert.match(names(tencentEnv({ TENCENT_SMS_SIGN_NAME: '356789' })), /TENCENT_SMS_SIGN_NAME is a number: it must be the signature's TEXT/);
+  assert.match(names(tencentEnv({ TENCENT_SECRET_KEY: '' })), /TENCENT_SECRET_ID and TENCENT_SECRET_KEY must be set together/);
+  assert.match(names(tencentEnv({ ZHENZI_CODE_LENGTH: '8' })), /ZHENZI_CODE_LENGTH=8 cannot work with Tencent: verification templates accept at most 6 digits/);
+  assert.match(names(tencentEnv({ ZHENZI_COOLDOWN_SECONDS: '10' })), /below Tencent's one message per number every 30 s/);
+  assert.deepEqual(fromEnv(tencentEnv({ ZHENZI_CODE_LENGTH: '6', ZHENZI_COOLDOWN_SECONDS: '60' })).problems, []);
+});
+
+test('a configuration with problems refuses to send (9001), and nothing goes out', async () => {
+  const r = await send(fromEnv(tencentEnv({ TENCENT_SMS_SIGN_NAME: '' })));
+  assert.equal(r.err.code, 9001);
+  assert.match(r.err.detail, /TENCENT_SMS_SIGN_NAME/);
+  assert.equal(sb.requests.length, 0);
+});
+
+test('a code and its minutes through Tencent, with explicit keys', async () => {
+  const p = fromEnv(tencentEnv());
+  assert.equal(p.name, 'tencent');
+  assert.deepEqual(await send(p), { ok: true });
+  assert.equal(sb.inbox(NUMBER).pop().message, '【云短信体验】您的验证码为482913，5分钟内有效。');
+});
+
+test('the runtime\'s temporary credentials, with their session token', async () => {
+  const env = tencentEnv({
+    TENCENT_SECRET_ID: '',
+    TENCENT_SECRET_KEY: '',
+    TENCENTCLOUD_SECRETID: TEMPORARY.secretId,
+    TENCENTCLOUD_SECRETKEY: TEMPORARY.secretKey,
+    TENCENTCLOUD_SESSIONTOKEN: TEMPORARY.token,
+  });
+  assert.deepEqual(fromEnv(env).problems, []);
+  assert.deepEqual(await send(fromEnv(env)), { ok: true });
+  // Rotated keys are read at send time; an expired token is Tencent's TokenFailure.
+  env.TENCENTCLOUD_SESSIONTOKEN = 'expired';
+  clock.ms += 31000;
+  assert.equal((await send(fromEnv(env))).err.code, 9303);
+});
+
+test('a one-variable template: the refused count is retried once (nothing was sent), then remembered', async () => {
+  const env = tencentEnv({ TENCENT_SMS_TEMPLATE_ID: '100002' });
+  assert.deepEqual(await send(fromEnv(env)), { ok: true });
+  assert.equal(sb.inbox(NUMBER).length, 1);
+  assert.equal(sb.inbox(NUMBER)[0].message, '【云短信体验】您的验证码为482913，请勿泄露。');
+  assert.deepEqual(sb.requests.map((r) => r.code), ['FailedOperation.TemplateParamSetNotMatchApprovedTemplate', 'Ok']);
+  clock.ms += 31000;
+  assert.deepEqual(await send(fromEnv(env)), { ok: true });
+  assert.equal(sb.requests.length, 3, 'the count was remembered: one request');
+  // Declared, it is never guessed.
+  clock.ms += 31000;
+  const declared = await send(fromEnv(tencentEnv({ TENCENT_SMS_TEMPLATE_ID: '100002', TENCENT_SMS_TEMPLATE_PARAMS: '2' })));
+  assert.equal(declared.err.code, 9326);
+  assert.equal(sb.requests.length, 4);
+});
+
+test('Tencent\'s limits and refusals come back as table entries', async () => {
+  const p = fromEnv(tencentEnv());
+  assert.deepEqual(await send(p), { ok: true });
+  const limited = await send(p, { code: '111111' });
+  assert.deepEqual([limited.err.code, limited.err.kind, limited.err.retriable], [9330, 'limit', false]);
+  assert.match(limited.err.detail, /^LimitExceeded\.PhoneNumberThirtySecondLimit: /);
+  assert.equal(typeof limited.err.reason, 'string');
+  const seven = await send(p, { number: '13900139000', code: '1234567' });
+  assert.equal(seven.err.code, 9321);
+  const wrongKey = await send(fromEnv(tencentEnv({ TENCENT_SECRET_KEY: 'wrong' })), { number: '13900139000' });
+  assert.equal(wrongKey.err.code, 9301);
+  assert.equal(sb.inbox('13900139000').length, 0);
+});
+
+test('every call fits its budget: a hung Tencent gives 9101 before CloudBase\'s 3 s', async () => {
+  sb.queueFault({ fault: 'hang', path: '/' });
+  const started = Date.now();
+  const r = await send(fromEnv(tencentEnv()), { budgetMs: 600 });
+  const took = Date.now() - started;
+  assert.equal(r.err.code, 9101);
+  assert.ok(took >= 550 && took < 1500, `took ${took} ms`);
+});
+
+test('SMS_PROVIDER=zhenzi (the default) sends the page\'s message through Zhenzi', async () => {
+  const p = fromEnv({ ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: 'sandbox-secret-10001', ZHENZI_API_URL: sb.url });
+  assert.deepEqual(p.problems, []);
+  assert.deepEqual(await send(p, { message: '您的验证码为{code}' }), { ok: true });
+  assert.equal(sb.inbox(NUMBER).pop().message, '您的验证码为482913');
+  assert.equal((await send(p, { message: 'no placeholder' })).err.code, 100);
+  const wrong = fromEnv({ ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: 'nope', ZHENZI_API_URL: sb.url });
+  assert.equal((await send(wrong, { message: '{code}' })).err.code, 110);
+});
