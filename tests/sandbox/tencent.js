@@ -1,6 +1,6 @@
 'use strict';
 // The sandbox's Tencent Cloud SMS endpoint: SendSms 2021-01-11 at POST / (any path with an
-// X-TC-Action header), as described in /work/shared/TENCENT-SMS-API.md. It VERIFIES TC3-HMAC-
+// X-TC-Action header), as Tencent's API 3.0 documents it (summary: docs/guide.md §9, src/tc3.rs). It VERIFIES TC3-HMAC-
 // SHA256 signatures with its own implementation on Node's crypto (never the project's core),
 // checks the clock, the credentials, the app, the signature name, the template and its
 // variables, enforces one message per number every 30 s, and delivers texts into the same
