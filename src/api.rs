@@ -26,12 +26,12 @@ fn err(e: &Error) -> String {
 }
 
 fn arg(text: &str, what: &str) -> Result<Json, Error> {
-    json::parse(text).map_err(|e| Error::new(CONFIG, [what, " is not JSON: ", e.0].concat()))
+    json::parse(text).map_err(|e| Error::new(CONFIG, [what, " is not JSON: ", e.as_str()].concat()))
 }
 
 /// A call's own fields that cannot be read (a lone surrogate, say) are bad input: 100.
 fn params_arg(text: &str) -> Result<Json, Error> {
-    json::parse(text).map_err(|e| Error::new(PARAM_FORMAT, ["params: ", e.0].concat()))
+    json::parse(text).map_err(|e| Error::new(PARAM_FORMAT, ["params: ", e.as_str()].concat()))
 }
 
 fn op(name: &str) -> Result<Op, Error> {

@@ -228,9 +228,51 @@ pub fn write_string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// Why a text is not JSON; kept short, it ends up in an error's `detail`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParseError(pub &'static str);
+/// Why a text is not JSON; `as_str` is short, it ends up in an error's `detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseError {
+    BadUnicodeEscape,
+    BadEscape,
+    BadSurrogatePair,
+    ControlCharacter,
+    ExpectedCommaOrBracket,
+    ExpectedCommaOrBrace,
+    ExpectedColon,
+    ExpectedKey,
+    LoneSurrogate,
+    MalformedNumber,
+    TooDeep,
+    ShortUnicodeEscape,
+    TrailingCharacters,
+    UnexpectedCharacter,
+    UnexpectedEnd,
+    UnterminatedString,
+}
+
+impl ParseError {
+    /// In the order of the variants (indexed: smaller than a match in wasm).
+    pub fn as_str(self) -> &'static str {
+        const TEXTS: [&str; 16] = [
+            "bad \\u escape",
+            "bad escape",
+            "bad surrogate pair",
+            "control character in string",
+            "expected ',' or ']'",
+            "expected ',' or '}'",
+            "expected ':'",
+            "expected a string key",
+            "lone surrogate",
+            "malformed number",
+            "nested too deeply",
+            "short \\u escape",
+            "trailing characters after the JSON value",
+            "unexpected character",
+            "unexpected end of input",
+            "unterminated string",
+        ];
+        TEXTS[self as usize]
+    }
+}
 
 pub fn parse(text: &str) -> Result<Json, ParseError> {
     let mut p = Parser {
@@ -241,7 +283,7 @@ pub fn parse(text: &str) -> Result<Json, ParseError> {
     let value = p.value(0)?;
     p.skip_ws();
     if p.pos != p.bytes.len() {
-        return Err(ParseError("trailing characters after the JSON value"));
+        return Err(ParseError::TrailingCharacters);
     }
     Ok(value)
 }
@@ -267,16 +309,16 @@ impl Parser<'_> {
             self.pos += literal.len();
             Ok(value)
         } else {
-            Err(ParseError("unexpected character"))
+            Err(ParseError::UnexpectedCharacter)
         }
     }
 
     fn value(&mut self, depth: usize) -> Result<Json, ParseError> {
         if depth > MAX_DEPTH {
-            return Err(ParseError("nested too deeply"));
+            return Err(ParseError::TooDeep);
         }
         match self.peek() {
-            None => Err(ParseError("unexpected end of input")),
+            None => Err(ParseError::UnexpectedEnd),
             Some(b'n') => self.eat("null", Json::Null),
             Some(b't') => self.eat("true", Json::Bool(true)),
             Some(b'f') => self.eat("false", Json::Bool(false)),
@@ -284,7 +326,7 @@ impl Parser<'_> {
             Some(b'[') => self.array(depth),
             Some(b'{') => self.object(depth),
             Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(_) => Err(ParseError("unexpected character")),
+            Some(_) => Err(ParseError::UnexpectedCharacter),
         }
     }
 
@@ -306,7 +348,7 @@ impl Parser<'_> {
                     self.pos += 1;
                     return Ok(Json::Arr(items));
                 }
-                _ => return Err(ParseError("expected ',' or ']'")),
+                _ => return Err(ParseError::ExpectedCommaOrBracket),
             }
         }
     }
@@ -322,12 +364,12 @@ impl Parser<'_> {
         loop {
             self.skip_ws();
             if self.peek() != Some(b'"') {
-                return Err(ParseError("expected a string key"));
+                return Err(ParseError::ExpectedKey);
             }
             let key = self.string()?;
             self.skip_ws();
             if self.peek() != Some(b':') {
-                return Err(ParseError("expected ':'"));
+                return Err(ParseError::ExpectedColon);
             }
             self.pos += 1;
             self.skip_ws();
@@ -339,7 +381,7 @@ impl Parser<'_> {
                     self.pos += 1;
                     return Ok(Json::Obj(fields));
                 }
-                _ => return Err(ParseError("expected ',' or '}'")),
+                _ => return Err(ParseError::ExpectedCommaOrBrace),
             }
         }
     }
@@ -353,7 +395,7 @@ impl Parser<'_> {
         let text = std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or_default();
         match number_value(text) {
             Some(_) => Ok(Json::Num(text.to_string())),
-            None => Err(ParseError("malformed number")),
+            None => Err(ParseError::MalformedNumber),
         }
     }
 
@@ -372,7 +414,7 @@ impl Parser<'_> {
             // The input is a &str and the run stops only at ASCII bytes, so it is valid UTF-8.
             out.push_str(std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or_default());
             match self.peek() {
-                None => return Err(ParseError("unterminated string")),
+                None => return Err(ParseError::UnterminatedString),
                 Some(b'"') => {
                     self.pos += 1;
                     return Ok(out);
@@ -381,13 +423,13 @@ impl Parser<'_> {
                     self.pos += 1;
                     out.push(self.escape()?);
                 }
-                Some(_) => return Err(ParseError("control character in string")),
+                Some(_) => return Err(ParseError::ControlCharacter),
             }
         }
     }
 
     fn escape(&mut self) -> Result<char, ParseError> {
-        let b = self.peek().ok_or(ParseError("unterminated string"))?;
+        let b = self.peek().ok_or(ParseError::UnterminatedString)?;
         self.pos += 1;
         Ok(match b {
             b'"' => '"',
@@ -399,7 +441,7 @@ impl Parser<'_> {
             b'r' => '\r',
             b't' => '\t',
             b'u' => return self.unicode_escape(),
-            _ => return Err(ParseError("bad escape")),
+            _ => return Err(ParseError::BadEscape),
         })
     }
 
@@ -412,24 +454,24 @@ impl Parser<'_> {
                 let second = self.hex4()?;
                 if (0xDC00..0xE000).contains(&second) {
                     let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
-                    return char::from_u32(c).ok_or(ParseError("bad surrogate pair"));
+                    return char::from_u32(c).ok_or(ParseError::BadSurrogatePair);
                 }
             }
-            return Err(ParseError("lone surrogate"));
+            return Err(ParseError::LoneSurrogate);
         }
-        char::from_u32(first).ok_or(ParseError("lone surrogate"))
+        char::from_u32(first).ok_or(ParseError::LoneSurrogate)
     }
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
         let digits = self
             .bytes
             .get(self.pos..self.pos + 4)
-            .ok_or(ParseError("short \\u escape"))?;
+            .ok_or(ParseError::ShortUnicodeEscape)?;
         let mut value = 0;
         for &d in digits {
             let v = (d as char)
                 .to_digit(16)
-                .ok_or(ParseError("bad \\u escape"))?;
+                .ok_or(ParseError::BadUnicodeEscape)?;
             value = value * 16 + v;
         }
         self.pos += 4;
@@ -471,40 +513,44 @@ mod tests {
                 Json::str("\"\\\n")
             ])
         );
-        assert!(parse(r#""\ud83d""#).is_err());
-        assert!(parse(r#""\ude00""#).is_err());
-        assert!(parse(r#""\u12""#).is_err());
-        assert!(parse(r#""\x""#).is_err());
+        assert_eq!(parse(r#""\ud83d""#), Err(ParseError::LoneSurrogate));
+        assert_eq!(parse(r#""\ude00""#), Err(ParseError::LoneSurrogate));
+        assert_eq!(parse(r#""\u12""#), Err(ParseError::ShortUnicodeEscape));
+        assert_eq!(parse(r#""\x""#), Err(ParseError::BadEscape));
     }
 
     #[test]
     fn refuses_what_is_not_json() {
-        for bad in [
-            "",
-            " ",
-            "{",
-            "{\"code\":0,",
-            "{\"code\":0,\"data\":\"x\"",
-            "<html><body>502 Bad Gateway</body></html>",
-            "{code:0}",
-            "[1,]",
-            "01",
-            "1.",
-            "-",
-            "1e",
-            "nul",
-            "\"a\u{0}b\"",
-            "{\"a\":1}x",
-            "\u{0}",
+        use ParseError::*;
+        for (bad, why) in [
+            ("", UnexpectedEnd),
+            (" ", UnexpectedEnd),
+            ("{", ExpectedKey),
+            ("{\"code\":0,", ExpectedKey),
+            ("{\"code\":0,\"data\":\"x\"", ExpectedCommaOrBrace),
+            (
+                "<html><body>502 Bad Gateway</body></html>",
+                UnexpectedCharacter,
+            ),
+            ("{code:0}", ExpectedKey),
+            ("[1,]", UnexpectedCharacter),
+            ("01", MalformedNumber),
+            ("1.", MalformedNumber),
+            ("-", MalformedNumber),
+            ("1e", MalformedNumber),
+            ("nul", UnexpectedCharacter),
+            ("\"a\u{0}b\"", ControlCharacter),
+            ("{\"a\":1}x", TrailingCharacters),
+            ("\u{0}", UnexpectedCharacter),
         ] {
-            assert!(parse(bad).is_err(), "accepted {bad:?}");
+            assert_eq!(parse(bad), Err(why), "{bad:?}");
         }
     }
 
     #[test]
     fn deep_nesting_is_refused_not_a_stack_overflow() {
         let deep = "[".repeat(100_000);
-        assert_eq!(parse(&deep), Err(ParseError("nested too deeply")));
+        assert_eq!(parse(&deep), Err(ParseError::TooDeep));
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(parse(&ok).is_ok());
     }

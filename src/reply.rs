@@ -33,7 +33,7 @@ impl Reply {
 pub fn vendor_shape(e: &Error) -> Json {
     Json::obj(vec![
         ("code", Json::num(e.code as f64)),
-        ("data", Json::str(e.kind.reason)),
+        ("data", Json::str(e.entry.reason)),
     ])
 }
 
@@ -90,7 +90,7 @@ pub fn parse(op: Op, status: u16, body: &str) -> Reply {
     let value = match json::parse(body) {
         Ok(v @ Json::Obj(_)) => v,
         Ok(_) => return bad_reply("the reply is JSON but not an object"),
-        Err(e) => return bad_reply([describe_non_json(body), ": ", e.0].concat()),
+        Err(e) => return bad_reply([describe_non_json(body), ": ", e.as_str()].concat()),
     };
     let Some(code) = value.get("code").and_then(read_code) else {
         return bad_reply("the reply has no numeric 'code'");
@@ -166,7 +166,7 @@ mod tests {
         let e = r.result.unwrap_err();
         // Whatever went wrong, callers can read res.data.code.
         assert_eq!(read_code(r.vendor.get("code").unwrap()), Some(e.code));
-        (e.code, e.kind.kind)
+        (e.code, e.entry.kind.as_str())
     }
 
     #[test]
@@ -223,7 +223,7 @@ mod tests {
             let r = parse(Op::Send, 200, &body);
             let e = r.result.unwrap_err();
             assert_eq!(e.code, code);
-            assert_eq!(e.kind.code, code);
+            assert_eq!(e.entry.code, code);
             assert_eq!(e.detail, "原文");
         }
         assert_eq!(

@@ -3,7 +3,7 @@
 //! (`errors::TENCENT_TABLE`). Sans-IO: the host sends the request and hands back the reply;
 //! the clock is an argument. Exported only by the server wasm (feature `server`).
 
-use crate::errors::{self as e, Error, ErrorKind, BAD_REPLY, CONFIG, HTTP_STATUS, PARAM_FORMAT};
+use crate::errors::{self as e, Entry, Error, BAD_REPLY, CONFIG, HTTP_STATUS, PARAM_FORMAT};
 use crate::json::{self, int_text, Json};
 use crate::tc3::{self, Signing};
 use crate::validate;
@@ -322,7 +322,7 @@ pub fn build(config: &Config, send: &Send, timestamp: u64) -> Result<Json, Error
 }
 
 /// The row for one of Tencent's error codes (spellings as Tencent has them, typos included).
-pub fn row_for(code: &str) -> ErrorKind {
+pub fn row_for(code: &str) -> &'static Entry {
     match code {
         "AuthFailure.SignatureFailure"
         | "AuthFailure.InvalidAuthorization"
@@ -383,7 +383,7 @@ pub fn parse(status: u16, body: &str) -> Result<Json, Error> {
         return Err(bad_reply("the reply is over 1 MB"));
     }
     let value = json::parse(body)
-        .map_err(|p| bad_reply(["the reply is not JSON: ", p.0].concat().as_str()))?;
+        .map_err(|p| bad_reply(["the reply is not JSON: ", p.as_str()].concat().as_str()))?;
     let response = value
         .get("Response")
         .ok_or_else(|| bad_reply("the reply has no 'Response'"))?;
@@ -443,7 +443,8 @@ fn answer(r: Result<Json, Error>) -> String {
 pub fn build_request(config: &str, params: &str, now: f64) -> String {
     answer((|| {
         let arg = |t: &str, what: &str| {
-            json::parse(t).map_err(|p| Error::new(CONFIG, [what, " is not JSON: ", p.0].concat()))
+            json::parse(t)
+                .map_err(|p| Error::new(CONFIG, [what, " is not JSON: ", p.as_str()].concat()))
         };
         if !(1.0..1e11).contains(&now) {
             return Err(Error::new(
