@@ -9,6 +9,9 @@
 'use strict';
 
 var sdk = require('./zhenzisms_client.js').createSdk(require('./zhenzisms_node.js'));
+// As in a mini-program, loading starts at require; in Node it is synchronous, so the sync helpers
+// (errorInfo, errorTable, createCode…) work at once.
+sdk._prefetch();
 // (any: so tsc does not read the lines below as aliases of themselves)
 module.exports = /** @type {any} */ (sdk);
 
