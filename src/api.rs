@@ -76,6 +76,36 @@ pub fn error_info(code: i32, detail: &str) -> String {
     err(&e)
 }
 
+/// The words hosts must agree with the core on, for the build (which writes them into the
+/// typings and the shim) and the cloud function (which answers the outcomes' texts):
+/// `{kinds: [...], outcomes: [{result, text}]}`. Server module only: the phone needs none of it.
+#[cfg(any(feature = "server", test))]
+pub fn vocabulary() -> String {
+    use crate::code::Outcome;
+    use crate::errors::Kind;
+    Json::obj(vec![
+        (
+            "kinds",
+            Json::Arr(Kind::ALL.iter().map(|k| Json::str(k.as_str())).collect()),
+        ),
+        (
+            "outcomes",
+            Json::Arr(
+                Outcome::ALL
+                    .iter()
+                    .map(|o| {
+                        Json::obj(vec![
+                            ("result", Json::str(o.as_str())),
+                            ("text", Json::str(o.vendor_text())),
+                        ])
+                    })
+                    .collect(),
+            ),
+        ),
+    ])
+    .text()
+}
+
 /// The whole table, for documentation and for hosts that want to show it.
 pub fn error_table() -> String {
     Json::Arr(errors::all().map(|k| Error::new(k, "").to_json()).collect()).text()
@@ -215,6 +245,50 @@ mod tests {
             Json::Arr(items) => assert_eq!(items.len(), errors::all().count()),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn vocabulary_lists_every_kind_and_outcome_once() {
+        let v = parsed(vocabulary());
+        let words = |key: &str, field: Option<&str>| -> Vec<String> {
+            match v.get(key) {
+                Some(Json::Arr(items)) => items
+                    .iter()
+                    .map(|i| match field {
+                        Some(f) => i.str_field(f).unwrap().to_string(),
+                        None => match i {
+                            Json::Str(s) => s.clone(),
+                            other => panic!("{other:?}"),
+                        },
+                    })
+                    .collect(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let kinds = words("kinds", None);
+        // Every kind the table uses is listed, and nothing else.
+        let mut used: Vec<String> = errors::all().map(|e| e.kind.as_str().to_string()).collect();
+        used.sort();
+        used.dedup();
+        let mut listed = kinds.clone();
+        listed.sort();
+        assert_eq!(listed, used);
+        let outcomes = words("outcomes", Some("result"));
+        assert_eq!(
+            outcomes,
+            [
+                "ok",
+                "empty",
+                "number_error",
+                "code_error",
+                "code_expired",
+                "code_used",
+                "too_many_attempts"
+            ]
+        );
+        assert!(words("outcomes", Some("text"))
+            .iter()
+            .all(|t| !t.is_empty()));
     }
 
     #[test]

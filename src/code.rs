@@ -266,6 +266,30 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in the order the typings list them.
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Ok,
+        Outcome::Empty,
+        Outcome::NumberError,
+        Outcome::CodeError,
+        Outcome::CodeExpired,
+        Outcome::CodeUsed,
+        Outcome::TooManyAttempts,
+    ];
+
+    /// The text the vendor's cloud function answers beside the outcome (`msg` / `data`).
+    pub fn vendor_text(self) -> &'static str {
+        match self {
+            Outcome::Ok => "验证通过",
+            Outcome::Empty => "未生成验证码!",
+            Outcome::NumberError => "手机号码错误!",
+            Outcome::CodeError => "验证码不一致!",
+            Outcome::CodeExpired => "验证码已过期!",
+            Outcome::CodeUsed => "验证码已被使用!",
+            Outcome::TooManyAttempts => "错误次数过多，请重新获取验证码!",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Ok => "ok",

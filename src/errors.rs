@@ -146,7 +146,7 @@ table! {
         "检查 apiUrl 是否指向榛子云接口，或稍后重试";
     NOT_LOADED = 9104, Load, false, "SDK 未就绪（WebAssembly 未加载或加载失败）",
         "the WebAssembly module is not loaded, or failed to load",
-        "基础库须 ≥ 2.14.0；确认 zhenzisms_bg.wasm.br 在包内且路径正确，或先 await client.ready()";
+        "基础库须 ≥ 2.14.0；把 zhenzisms_bg.wasm.br 放在 zhenzisms.js 旁（uni-app 放 static/），或 client.configure({wasmPath})";
     CLOUD = 9105, Cloud, true, "云函数调用失败",
         "calling the cloud function failed",
         "确认云函数已上传部署、环境 ID 正确，并查看云函数日志";

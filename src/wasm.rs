@@ -50,6 +50,13 @@ pub fn tencent_parse_reply(status: u16, body: &str) -> String {
     crate::tencent::parse_reply(status, body)
 }
 
+/// The kinds and verification outcomes (src/api.rs `vocabulary`): server module only.
+#[cfg(feature = "server")]
+#[wasm_bindgen]
+pub fn vocabulary() -> String {
+    api::vocabulary()
+}
+
 // A free-list allocator of a few hundred bytes instead of std's dlmalloc (~5.7 KB): the module
 // is single-threaded and its allocations are small and short-lived (`./build.sh bench` checks
 // that memory stays flat over 100k calls).

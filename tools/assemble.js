@@ -13,6 +13,7 @@ const { listExports } = require('./wasm-exports.js');
 const { wasmFeatures } = require('./wasm-features.js');
 const { minify } = require('terser');
 const { cargoVersion } = require('./version.js');
+const generated = require('./generated.js');
 
 const ROOT = path.resolve(__dirname, '..');
 const BINDGEN = path.join(ROOT, 'target/bindgen');
@@ -108,6 +109,9 @@ function copyFolders(dir, folders, transform) {
     for (const name of fs.readdirSync(path.join(TEMPLATE, folder))) {
       if (NOT_SHIPPED.includes(name)) continue;
       let text = stampVersion(name, fs.readFileSync(path.join(TEMPLATE, folder, name), 'utf8'));
+      const made = generated.rewrite(text, GENERATED);
+      if (made.drift.length) fail(`pkg-template/${folder}/${name} restates the core differently; update it:\n` + made.drift.join('\n'));
+      text = made.text;
       if (transform) text = transform(name, text);
       fs.writeFileSync(path.join(dir, name), text);
     }
@@ -127,9 +131,23 @@ async function minifyFolder(dir) {
   }
 }
 
+// What the shim and typings restate of the core (tools/generated.js), asked of the server module.
+let GENERATED = null;
+
+function askCore(bytes, glue) {
+  const file = path.join(BINDGEN_SERVER, 'glue.cjs');
+  fs.writeFileSync(file, glue);
+  delete require.cache[file];
+  const core = require(file);
+  const mod = new WebAssembly.Module(bytes);
+  core.attach(new WebAssembly.Instance(mod, core.imports()), mod);
+  return core;
+}
+
 async function main() {
   const { wasm, checked, glue } = loadBuilt(BINDGEN);
   const server = loadBuilt(BINDGEN_SERVER);
+  GENERATED = generated.pieces(askCore(server.wasm, server.glue));
   const br = zlib.brotliCompressSync(wasm, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: wasm.length } });
 
   fs.rmSync(DIST, { recursive: true, force: true });

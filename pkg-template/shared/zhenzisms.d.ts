@@ -21,7 +21,7 @@ export interface VendorResult<T = unknown> {
 
 export interface ErrorInfo {
   code: number;
-  kind: 'input' | 'config' | 'auth' | 'account' | 'limit' | 'server' | 'network' | 'timeout' | 'http' | 'reply' | 'load' | 'cloud' | 'cooldown';
+  kind: /* generated: kinds */ 'input' | 'config' | 'auth' | 'account' | 'limit' | 'server' | 'network' | 'timeout' | 'http' | 'reply' | 'load' | 'cloud' | 'cooldown' /* end */;
   /** 原因 (zh) */
   reason: string;
   /** The same in English. */
@@ -43,7 +43,7 @@ export declare class ZhenziError extends Error implements ErrorInfo {
   detail?: string;
 }
 
-export type ValidateResult = 'ok' | 'empty' | 'number_error' | 'code_error' | 'code_expired' | 'code_used' | 'too_many_attempts';
+export type ValidateResult = /* generated: outcomes */ 'ok' | 'empty' | 'number_error' | 'code_error' | 'code_expired' | 'code_used' | 'too_many_attempts' /* end */;
 
 /** A phone number; pages often hold it as a number, which is sent as its digits. */
 export type PhoneNumber = string | number;

@@ -28,14 +28,15 @@
 
 var codes = require('./zhenzisms_codes.js');
 
-var LOAD_FAILED = {
-  code: 9104,
-  kind: 'load',
-  reason: 'SDK 未就绪（WebAssembly 未加载或加载失败）',
-  message: 'the WebAssembly module is not loaded, or failed to load',
-  solution: '基础库须 ≥ 2.14.0；把 zhenzisms_bg.wasm.br 放在 zhenzisms.js 旁（uni-app 放 static/），或 client.configure({wasmPath})',
-  retriable: false
-};
+// The 9104 row of the core's table, for the one error that must be described before the core is in.
+var LOAD_FAILED = /* generated: error 9104 */ {
+  "code": 9104,
+  "kind": "load",
+  "reason": "SDK 未就绪（WebAssembly 未加载或加载失败）",
+  "message": "the WebAssembly module is not loaded, or failed to load",
+  "solution": "基础库须 ≥ 2.14.0；把 zhenzisms_bg.wasm.br 放在 zhenzisms.js 旁（uni-app 放 static/），或 client.configure({wasmPath})",
+  "retriable": false
+} /* end */;
 var DEFAULT_TIMEOUT_MS = 10000;
 var POOL_BYTES = 1024; // CSPRNG bytes kept ahead of need: a code takes 48
 // The release, written in by tools/assemble.js from Cargo.toml (the one place it is set).
