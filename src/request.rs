@@ -203,74 +203,29 @@ mod tests {
     }
 
     const SEND: &str = r#"{"number":"15811112222","message":"您的验证码为2323"}"#;
-    const MSG: &str = "%E6%82%A8%E7%9A%84%E9%AA%8C%E8%AF%81%E7%A0%81%E4%B8%BA2323";
-    const API: &str = "https%3A%2F%2Fsms_developer.zhenzikj.com";
 
+    /// Every call on both routes, byte-exact: the vectors the wasm tests and the build's smoke
+    /// test read too (tests/vectors/requests.json).
     #[test]
-    fn send_v1_on_both_routes() {
-        let r = req(Op::Send, "direct", SEND);
-        assert_eq!(r.url, "https://sms_developer.zhenzikj.com/sms/send.do");
-        assert_eq!(r.method, "POST");
-        assert_eq!(
-            r.content_type,
-            "application/x-www-form-urlencoded;charset=UTF-8"
-        );
-        assert_eq!(
-            r.body,
-            format!("appId=10001&appSecret=s%26cret&message={MSG}&number=15811112222&messageId=&clientIp=")
-        );
-        let r = req(Op::Send, "relay", SEND);
-        assert_eq!(r.url, "https://smsdeveloper.zhenzikj.com/sms/send.html");
-        assert_eq!(
-            r.body,
-            format!("appId=10001&appSecret=s%26cret&apiUrl={API}&message={MSG}&number=15811112222&messageId=&clientIp=")
-        );
-    }
-
-    #[test]
-    fn send_v2_on_both_routes() {
-        let p = r#"{"number":"15811112222","templateId":"1001","templateParams":["2323","5"],"messageId":"m-1","clientIp":"1.2.3.4"}"#;
-        let tail = "templateId=1001&templateParams=%5B%222323%22%2C%225%22%5D&number=15811112222&messageId=m-1&clientIp=1.2.3.4";
-        let r = req(Op::SendTemplate, "direct", p);
-        assert_eq!(r.url, "https://sms_developer.zhenzikj.com/sms/v2/send.do");
-        assert_eq!(r.body, format!("appId=10001&appSecret=s%26cret&{tail}"));
-        let r = req(Op::SendTemplate, "relay", p);
-        assert_eq!(r.url, "https://smsdeveloper.zhenzikj.com/sms/v2/send.html");
-        assert_eq!(
-            r.body,
-            format!("appId=10001&appSecret=s%26cret&apiUrl={API}&{tail}")
-        );
-    }
-
-    #[test]
-    fn balance_and_find_on_both_routes() {
-        let r = req(Op::Balance, "direct", "{}");
-        assert_eq!(
-            r.url,
-            "https://sms_developer.zhenzikj.com/account/balance.do"
-        );
-        assert_eq!(r.body, "appId=10001&appSecret=s%26cret");
-        let r = req(Op::Balance, "relay", "{}");
-        assert_eq!(r.url, "https://smsdeveloper.zhenzikj.com/sms/balance.html");
-        assert_eq!(
-            r.body,
-            format!("appId=10001&appSecret=s%26cret&apiUrl={API}")
-        );
-        let r = req(Op::FindSmsByMessageId, "direct", r#"{"messageId":"m-1"}"#);
-        assert_eq!(
-            r.url,
-            "https://sms_developer.zhenzikj.com/smslog/findSmsByMessageId.do"
-        );
-        assert_eq!(r.body, "appId=10001&appSecret=s%26cret&messageId=m-1");
-        let r = req(Op::FindSmsByMessageId, "relay", r#"{"messageId":"m-1"}"#);
-        assert_eq!(
-            r.url,
-            "https://smsdeveloper.zhenzikj.com/sms/findSmsByMessageId.html"
-        );
-        assert_eq!(
-            r.body,
-            format!("appId=10001&appSecret=s%26cret&apiUrl={API}&messageId=m-1")
-        );
+    fn every_request_vector() {
+        let file = parse(include_str!("../tests/vectors/requests.json")).unwrap();
+        let Some(Json::Arr(vectors)) = file.get("vectors") else {
+            panic!("no vectors")
+        };
+        assert!(vectors.len() >= 8);
+        for v in vectors {
+            let name = v.str_field("name").unwrap();
+            let op = Op::from_name(v.str_field("op").unwrap()).unwrap();
+            let c = Config::from_json(v.get("config").unwrap()).unwrap();
+            let r = build(op, &c, v.get("params").unwrap()).unwrap();
+            assert_eq!(Some(r.url.as_str()), v.str_field("url"), "{name}");
+            assert_eq!(Some(r.body.as_str()), v.str_field("body"), "{name}");
+            assert_eq!(r.method, "POST");
+            assert_eq!(
+                r.content_type,
+                "application/x-www-form-urlencoded;charset=UTF-8"
+            );
+        }
     }
 
     #[test]
