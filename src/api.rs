@@ -6,7 +6,7 @@
 //! message, solution, retriable, detail?}`). Calls that talk to Zhenzi also carry `vendor`:
 //! the `{code, data}` the vendor SDKs hand callers as `res.data`.
 
-use crate::code::{self, Issue, Policy, Record};
+use crate::code::{self, Issue, Limit, Policy, Record};
 use crate::endpoints::Op;
 use crate::errors::{self, Error, CONFIG};
 use crate::json::{self, Json};
@@ -86,26 +86,47 @@ fn record_of(v: &Json, key: &str) -> Option<Record> {
     v.get(key).and_then(Record::from_json)
 }
 
-/// `{number, now, key?, policy?, previous?, callerSentAt?}` and CSPRNG bytes (≥ 48).
-/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9201 cooldown, 9202 cap).
+/// `{number, now, key?, policy?, ask?, previous?, callerSentAt?, limits?}` and CSPRNG bytes
+/// (≥ 48). `ask` (`{length?, seconds?}`) may only tighten `policy`; `limits` are
+/// `[{sentAt, day, count, cooldownMs, cap}]`. → `{ok: {code, record, limits}}` with each limit
+/// as it is after this send, or `{err}` (100 bad number/policy, 9001 no time, 9201 cooldown,
+/// 9202 cap).
 pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     let issued = (|| {
         let v = arg(input, "input")?;
+        let limits: Vec<Limit> = match v.get("limits") {
+            Some(Json::Arr(items)) => items.iter().map(Limit::from_json).collect(),
+            _ => vec![],
+        };
+        let now = v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN);
         let req = Issue {
             number: v.str_field("number").unwrap_or(""),
-            now: v.get("now").and_then(Json::as_f64).unwrap_or(0.0),
+            now,
             key: v.str_field("key").unwrap_or(""),
-            policy: Policy::from_json(v.get("policy"))?,
+            policy: Policy::from_json(v.get("policy"))?.tighten(v.get("ask")),
             previous: record_of(&v, "previous"),
             caller_sent_at: v.get("callerSentAt").and_then(Json::as_f64),
+            limits: limits.clone(),
         };
-        code::issue(req, entropy)
+        let (code, record) = code::issue(req, entropy)?;
+        let after = limits.iter().map(|l| l.after(now).to_json()).collect();
+        Ok((code, record, after))
     })();
     match issued {
-        Ok((code, record)) => ok(Json::obj(vec![
+        Ok((code, record, after)) => ok(Json::obj(vec![
             ("code", Json::Str(code)),
             ("record", record.to_json()),
+            ("limits", Json::Arr(after)),
         ])),
+        Err(e) => err(&e),
+    }
+}
+
+/// A phone number as typed → `{ok: '<11 digits>'}` or `{err}` (100): the one identity every
+/// limit, record and comparison of cloud mode is keyed on.
+pub fn normalize_number(raw: &str) -> String {
+    match crate::number::normalise(raw) {
+        Ok(n) => ok(Json::Str(n)),
         Err(e) => err(&e),
     }
 }
@@ -126,7 +147,7 @@ pub fn code_verify(input: &str) -> String {
         record_of(&v, "record"),
         &text("number"),
         &text("code"),
-        v.get("now").and_then(Json::as_f64).unwrap_or(0.0),
+        v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN),
         v.str_field("key").unwrap_or(""),
     );
     ok(Json::obj(vec![
