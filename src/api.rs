@@ -86,11 +86,11 @@ fn record_of(v: &Json, key: &str) -> Option<Record> {
     v.get(key).and_then(Record::from_json)
 }
 
-/// `{number, now, key?, policy?, ask?, previous?, callerSentAt?, limits?}` and CSPRNG bytes
+/// `{number, now, key?, policy?, ask?, previous?, limits?}` and CSPRNG bytes
 /// (≥ 48). `ask` (`{length?, seconds?}`) may only tighten `policy`; `limits` are
-/// `[{sentAt, day, count, cooldownMs, cap}]`. → `{ok: {code, record, limits}}` with each limit
-/// as it is after this send, or `{err}` (100 bad number/policy, 9001 no time, 9201 cooldown,
-/// 9202 cap).
+/// `[[sentAt, day, count, cooldownMs, cap], …]`. → `{ok: {code, record, counts}}` where
+/// `counts` are the limits' day counts after this send (at `now`, on `record.day`), or `{err}`
+/// (100 bad number/policy, 9001 no time, 9201 cooldown, 9202 cap).
 pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     let issued = (|| {
         let v = arg(input, "input")?;
@@ -99,40 +99,34 @@ pub fn code_issue(input: &str, entropy: &[u8]) -> String {
             _ => vec![],
         };
         let now = v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN);
+        let counts = limits
+            .iter()
+            .map(|l| Json::num(l.after(now).count as f64))
+            .collect();
         let req = Issue {
             number: v.str_field("number").unwrap_or(""),
             now,
             key: v.str_field("key").unwrap_or(""),
             policy: Policy::from_json(v.get("policy"))?.tighten(v.get("ask")),
             previous: record_of(&v, "previous"),
-            caller_sent_at: v.get("callerSentAt").and_then(Json::as_f64),
-            limits: limits.clone(),
+            limits,
         };
         let (code, record) = code::issue(req, entropy)?;
-        let after = limits.iter().map(|l| l.after(now).to_json()).collect();
-        Ok((code, record, after))
+        Ok((code, record, counts))
     })();
     match issued {
-        Ok((code, record, after)) => ok(Json::obj(vec![
+        Ok((code, record, counts)) => ok(Json::obj(vec![
             ("code", Json::Str(code)),
             ("record", record.to_json()),
-            ("limits", Json::Arr(after)),
+            ("counts", Json::Arr(counts)),
         ])),
         Err(e) => err(&e),
     }
 }
 
-/// A phone number as typed → `{ok: '<11 digits>'}` or `{err}` (100): the one identity every
-/// limit, record and comparison of cloud mode is keyed on.
-pub fn normalize_number(raw: &str) -> String {
-    match crate::number::normalise(raw) {
-        Ok(n) => ok(Json::Str(n)),
-        Err(e) => err(&e),
-    }
-}
-
-/// `{number, code, now, key?, record?}` → `{ok: {result, record}}`; `record` is what must be
-/// stored now (null when there was none).
+/// `{number, code, now, key?, record?}` → `{ok: {result, record, number}}`; `record` is what
+/// must be stored now (null when there was none), `number` the input's canonical form ('' when
+/// it is not a mainland mobile number): cloud mode keys every limit and record on it.
 pub fn code_verify(input: &str) -> String {
     let v = match arg(input, "input") {
         Ok(v) => v,
@@ -143,9 +137,10 @@ pub fn code_verify(input: &str) -> String {
         Some(Json::Str(s)) => s.clone(),
         _ => String::new(),
     };
+    let number = text("number");
     let (outcome, record) = code::verify(
         record_of(&v, "record"),
-        &text("number"),
+        &number,
         &text("code"),
         v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN),
         v.str_field("key").unwrap_or(""),
@@ -153,6 +148,10 @@ pub fn code_verify(input: &str) -> String {
     ok(Json::obj(vec![
         ("result", Json::str(outcome.as_str())),
         ("record", record.map_or(Json::Null, |r| r.to_json())),
+        (
+            "number",
+            Json::Str(crate::number::normalise(&number).unwrap_or_default()),
+        ),
     ]))
 }
 

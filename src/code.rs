@@ -110,24 +110,20 @@ pub struct Limit {
 }
 
 impl Limit {
-    /// `{sentAt, day, count, cooldownMs, cap}`; a missing time or count is 0 (never sent).
+    /// `[sentAt, day, count, cooldownMs, cap]`; a missing item is 0 (never sent, no rule).
     pub fn from_json(v: &Json) -> Limit {
-        let num = |k| v.get(k).and_then(Json::as_f64).unwrap_or(0.0);
+        let items = match v {
+            Json::Arr(items) => items.as_slice(),
+            _ => &[],
+        };
+        let n = |i: usize| items.get(i).and_then(Json::as_f64).unwrap_or(0.0);
         Limit {
-            sent_at: num("sentAt"),
-            day: num("day"),
-            count: num("count") as u32,
-            cooldown_ms: num("cooldownMs"),
-            cap: num("cap") as u32,
+            sent_at: n(0),
+            day: n(1),
+            count: n(2) as u32,
+            cooldown_ms: n(3),
+            cap: n(4) as u32,
         }
-    }
-
-    pub fn to_json(&self) -> Json {
-        Json::obj(vec![
-            ("sentAt", Json::num(self.sent_at)),
-            ("day", Json::num(self.day)),
-            ("count", Json::num(self.count as f64)),
-        ])
     }
 
     /// Sends counted against the cap today. Fails closed: only a day strictly before today
@@ -293,8 +289,6 @@ pub struct Issue<'a> {
     pub policy: Policy,
     /// The number's current record, if any (for the cooldown and the daily cap).
     pub previous: Option<Record>,
-    /// When the same caller last got a code for any number (cloud mode's per-caller cooldown).
-    pub caller_sent_at: Option<f64>,
     /// More limits to respect (cloud mode: per number, per caller, per pair).
     pub limits: Vec<Limit>,
 }
@@ -307,8 +301,7 @@ pub fn issue(req: Issue, entropy: &[u8]) -> Result<(String, Record), Error> {
     }
     let today = day_of(req.now);
     let p = req.policy;
-    // The number's own record (direct mode) and the caller's last send are limits like the
-    // ones cloud mode passes in.
+    // The number's own record (direct mode) is a limit like the ones cloud mode passes in.
     let previous = req.previous.as_ref().filter(|r| r.number == number);
     let own = previous.map(|r| Limit {
         sent_at: r.sent_at,
@@ -317,14 +310,7 @@ pub fn issue(req: Issue, entropy: &[u8]) -> Result<(String, Record), Error> {
         cooldown_ms: p.cooldown_ms,
         cap: p.daily_cap,
     });
-    let caller = req.caller_sent_at.map(|sent_at| Limit {
-        sent_at,
-        day: 0.0,
-        count: 0,
-        cooldown_ms: p.cooldown_ms,
-        cap: 0,
-    });
-    for limit in own.iter().chain(caller.iter()).chain(req.limits.iter()) {
+    for limit in own.iter().chain(req.limits.iter()) {
         limit.check(req.now)?;
     }
     let salt_bytes = entropy
@@ -449,7 +435,6 @@ mod tests {
                 key: "k",
                 policy,
                 previous,
-                caller_sent_at: None,
                 limits: vec![],
             },
             &bytes(now as u8),
@@ -572,8 +557,13 @@ mod tests {
                 key: "k",
                 policy: p,
                 previous: None,
-                caller_sent_at: Some(T0 - 10.0),
-                limits: vec![],
+                limits: vec![Limit {
+                    sent_at: T0 - 10.0,
+                    day: 0.0,
+                    count: 0,
+                    cooldown_ms: p.cooldown_ms,
+                    cap: 0,
+                }],
             },
             &bytes(3),
         )
@@ -654,7 +644,6 @@ mod tests {
                 key: "k",
                 policy: Policy::default(),
                 previous: None,
-                caller_sent_at: None,
                 limits,
             },
             &bytes(7),

@@ -31,11 +31,6 @@ pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     api::code_issue(input, entropy)
 }
 
-#[wasm_bindgen(js_name = normalizeNumber)]
-pub fn normalize_number(raw: &str) -> String {
-    api::normalize_number(raw)
-}
-
 #[wasm_bindgen(js_name = codeVerify)]
 pub fn code_verify(input: &str) -> String {
     api::code_verify(input)
