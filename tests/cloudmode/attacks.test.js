@@ -279,3 +279,24 @@ test('setup mistakes name themselves, in the reply and in 云函数日志, never
   assert.equal(v.result.code, 'error');
   assert.match(v.result.msg, /sms-record/);
 });
+
+test('the odds printed in docs/guide.md are the ones the shipped defaults give', () => {
+  const fs = require('fs');
+  const path = require('path');
+  const d = loadCloudFunction(createCloudSdk()).defaults();
+  // One Beijing day: the number's cap of codes, each guessed maxAttempts times out of 10^length.
+  const perDay = 1 - Math.pow(1 - d.ZHENZI_MAX_ATTEMPTS / Math.pow(10, d.ZHENZI_CODE_LENGTH), d.ZHENZI_DAILY_CAP);
+  const oneIn = Math.round(1 / perDay / 1000) * 1000;
+  const printed = '1 / ' + String(oneIn).replace(/\B(?=(\d{3})+$)/g, ' ');
+  assert.equal(printed, '1 / 20 000');
+  const percent = (perDay * 100).toFixed(3) + ' %';
+  const year = (100 * (1 - Math.pow(1 - perDay, 365))).toFixed(1) + ' %';
+  const guide = fs.readFileSync(path.join(__dirname, '../../docs/guide.md'), 'utf8');
+  const [zh, en] = guide.split('\n## English\n');
+  for (const half of [zh, en]) {
+    for (const figure of [printed, percent, year]) assert.ok(half.includes(figure), `${figure} in the guide`);
+    assert.ok(half.includes('1 − (1 − ' + d.ZHENZI_MAX_ATTEMPTS + '/10⁶)¹⁰'), 'the formula with the defaults');
+  }
+  // And the simulated day above saw exactly cap × attempts guesses evaluated.
+  assert.equal(d.ZHENZI_DAILY_CAP * d.ZHENZI_MAX_ATTEMPTS, 50);
+});
