@@ -37,6 +37,8 @@ var LOAD_FAILED = {
   retriable: false
 };
 var DEFAULT_TIMEOUT_MS = 10000;
+var MAX_TIMER_MS = 2147483647; // setTimeout fires at once beyond this
+var MAX_PARAMS = 1 << 20; // characters of params handed to the wasm (replies: the transports cap them)
 var POOL_BYTES = 1024; // CSPRNG bytes kept ahead of need: a code takes 48
 
 // An error with the fields of the core's table: code, kind, reason (zh), message (en),
@@ -174,7 +176,9 @@ function createSdk(platform, defaults) {
   function call(config, op, params, options) {
     options = options || {};
     return load().then(function (c) {
-      var built = decode(c.buildRequest(op, JSON.stringify(config), JSON.stringify(params || {})));
+      var text = JSON.stringify(params || {});
+      if (text.length > MAX_PARAMS) return decode(c.errorInfo(100, 'params over 1 MB'));
+      var built = decode(c.buildRequest(op, JSON.stringify(config), text));
       if (built.err) return built;
       return attempt(c, op, built.ok, options, 0);
     }, function (e) {
@@ -190,7 +194,7 @@ function createSdk(platform, defaults) {
   }
 
   function attempt(c, op, req, options, tries) {
-    var timeoutMs = options.timeoutMs || DEFAULT_TIMEOUT_MS;
+    var timeoutMs = Math.min(Math.max(Number(options.timeoutMs) || DEFAULT_TIMEOUT_MS, 1), MAX_TIMER_MS);
     return platform.request({ url: req.url, method: req.method, header: req.header, body: req.body, timeoutMs: timeoutMs }).then(function (res) {
       var outcome = decode(c.parseReply(op, res.status, res.body));
       outcome.status = res.status;

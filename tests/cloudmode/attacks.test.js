@@ -300,3 +300,27 @@ test('the odds printed in docs/guide.md are the ones the shipped defaults give',
   // And the simulated day above saw exactly cap × attempts guesses evaluated.
   assert.equal(d.ZHENZI_DAILY_CAP * d.ZHENZI_MAX_ATTEMPTS, 50);
 });
+
+test('the shim under the function: a timeout past what timers accept is clamped, not fired at once; oversized params never reach the wasm', async () => {
+  const sdk = require(FUNCTION_DIR + '/zhenzisms.js');
+  await sdk.ready();
+  const config = { route: 'direct', apiUrl: sb.url, appId: '10001', appSecret: SECRET };
+  const warnings = [];
+  const onWarning = (w) => warnings.push(w.name);
+  process.on('warning', onWarning);
+  try {
+    for (const timeoutMs of [2 ** 31, 1e12, Infinity, NaN, undefined]) {
+      sb.queueFault({ fault: 'delay=40', path: '/account/balance.do', count: 1 });
+      const r = await sdk._call(config, 'balance', {}, { timeoutMs });
+      assert.equal(r.err, undefined, `timeoutMs ${timeoutMs}: ${JSON.stringify(r.err)}`);
+    }
+  } finally {
+    process.off('warning', onWarning);
+  }
+  assert.deepEqual(warnings.filter((n) => n === 'TimeoutOverflowWarning'), []);
+  const before = sb.requests.length;
+  const big = await sdk._call(config, 'send', { number: VICTIM, message: 'x'.repeat((1 << 20) + 1) }, {});
+  assert.equal(big.err.code, 100);
+  assert.match(big.err.detail, /over 1 MB/);
+  assert.equal(sb.requests.length, before);
+});
