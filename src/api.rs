@@ -86,11 +86,10 @@ fn record_of(v: &Json, key: &str) -> Option<Record> {
     v.get(key).and_then(Record::from_json)
 }
 
-/// `{number, now, key?, policy?, ask?, previous?, limits?}` and CSPRNG bytes
-/// (≥ 48). `ask` (`{length?, seconds?}`) may only tighten `policy`; `limits` are
-/// `[[sentAt, day, count, cooldownMs, cap], …]`. → `{ok: {code, record, counts}}` where
-/// `counts` are the limits' day counts after this send (at `now`, on `record.day`), or `{err}`
-/// (100 bad number/policy, 9001 no time, 9201 cooldown, 9202 cap).
+/// `{number, now, key?, policy?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits` are
+/// `[[sentAt, day, count, cooldownMs, cap], …]` (cloud mode: per number, caller, pair).
+/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9001 no time, 9201 cooldown,
+/// 9202 cap).
 pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     let issued = (|| {
         let v = arg(input, "input")?;
@@ -98,27 +97,20 @@ pub fn code_issue(input: &str, entropy: &[u8]) -> String {
             Some(Json::Arr(items)) => items.iter().map(Limit::from_json).collect(),
             _ => vec![],
         };
-        let now = v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN);
-        let counts = limits
-            .iter()
-            .map(|l| Json::num(l.after(now).count as f64))
-            .collect();
         let req = Issue {
             number: v.str_field("number").unwrap_or(""),
-            now,
+            now: v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN),
             key: v.str_field("key").unwrap_or(""),
-            policy: Policy::from_json(v.get("policy"))?.tighten(v.get("ask")),
+            policy: Policy::from_json(v.get("policy"))?,
             previous: record_of(&v, "previous"),
             limits,
         };
-        let (code, record) = code::issue(req, entropy)?;
-        Ok((code, record, counts))
+        code::issue(req, entropy)
     })();
     match issued {
-        Ok((code, record, counts)) => ok(Json::obj(vec![
+        Ok((code, record)) => ok(Json::obj(vec![
             ("code", Json::Str(code)),
             ("record", record.to_json()),
-            ("counts", Json::Arr(counts)),
         ])),
         Err(e) => err(&e),
     }

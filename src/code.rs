@@ -80,21 +80,6 @@ impl Policy {
         }
         Ok(p)
     }
-
-    /// What a caller (the page, in cloud mode) may ask of the server's policy: a longer code
-    /// and a shorter life, never the reverse. Anything else it asks is ignored, and so is any
-    /// value that is not a number in range (the server's value stays).
-    pub fn tighten(self, ask: Option<&Json>) -> Policy {
-        let mut p = self;
-        let Some(ask) = ask else { return p };
-        if let Some(n) = positive(ask, "length").filter(|n| n.fract() == 0.0 && *n <= 8.0) {
-            p.length = p.length.max(n as u32);
-        }
-        if let Some(s) = positive(ask, "seconds").filter(|s| *s >= 1.0) {
-            p.ttl_ms = p.ttl_ms.min(s * 1000.0);
-        }
-        p
-    }
 }
 
 /// One resend limit. Cloud mode keeps one per number, per caller and per (number, caller):
@@ -717,29 +702,6 @@ mod tests {
             verify(Some(nan_expiry), N, &code, T0, "k").0,
             Outcome::CodeExpired
         );
-    }
-
-    #[test]
-    fn a_caller_may_tighten_the_policy_never_loosen_it() {
-        let server = Policy {
-            length: 6,
-            ttl_ms: 300_000.0,
-            ..Policy::default()
-        };
-        let ask = |s: &str| server.tighten(Some(&crate::json::parse(s).unwrap()));
-        assert_eq!(ask(r#"{"length":4}"#).length, 6);
-        assert_eq!(ask(r#"{"length":8}"#).length, 8);
-        assert_eq!(ask(r#"{"length":9}"#).length, 6);
-        assert_eq!(ask(r#"{"length":7.5}"#).length, 6);
-        assert_eq!(ask(r#"{"length":"8"}"#).length, 6);
-        assert_eq!(ask(r#"{"seconds":-1}"#).ttl_ms, 300_000.0);
-        assert_eq!(ask(r#"{"seconds":0}"#).ttl_ms, 300_000.0);
-        assert_eq!(ask(r#"{"seconds":1e999}"#).ttl_ms, 300_000.0);
-        assert_eq!(ask(r#"{"seconds":86400}"#).ttl_ms, 300_000.0);
-        assert_eq!(ask(r#"{"seconds":60}"#).ttl_ms, 60_000.0);
-        let loose = ask(r#"{"maxAttempts":1000,"cooldownMs":0,"dailyCap":0}"#);
-        assert_eq!(loose, server);
-        assert_eq!(server.tighten(None), server);
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! The verification-code logic, with properties rather than "no panic":
 //! - a number normalises to 11 ASCII digits or is refused, and normalising is idempotent;
-//! - an issued code has the policy's length, is not in its record, and a tightened policy is
-//!   never looser than the server's;
+//! - an issued code has the policy's length and is not in its record;
 //! - no limit lets a send through inside its cooldown or at its cap, whatever the times
 //!   (NaN and infinities included);
 //! - a wrong code never verifies, the right one verifies once before expiry and never after,
@@ -52,24 +51,11 @@ fuzz_target!(|data: &[u8]| {
         "+86 138 0013 8000".to_string()
     };
 
-    let server = Policy {
+    let policy = Policy {
         length: 4 + (b.byte() % 5) as u32,
         ttl_ms: 1000.0 + b.byte() as f64 * 1000.0,
         ..Policy::default()
     };
-    let ask = zhenzisms::json::parse(&format!(
-        r#"{{"length":{},"seconds":{}}}"#,
-        b.byte() as i32 - 20,
-        b.byte() as i32 - 20
-    ))
-    .unwrap();
-    let policy = server.tighten(Some(&ask));
-    assert!(
-        policy.length >= server.length
-            && policy.length <= 8
-            && policy.ttl_ms <= server.ttl_ms
-            && policy.ttl_ms > 0.0
-    );
 
     let now = b.f64();
     let limits: Vec<Limit> = (0..b.byte() % 4)

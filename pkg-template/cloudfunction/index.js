@@ -194,15 +194,26 @@ async function codeLimits(store, s, caller, number) {
   return { keys, seen, limits };
 }
 
+// The server's policy as the page may change it: a longer code and a shorter life, nothing
+// else; a value that is not a whole number in range leaves the server's.
+function tightened(policy, event) {
+  const p = Object.assign({}, policy);
+  const length = asked(event, 'length');
+  const seconds = asked(event, 'seconds');
+  if (length && length <= 8 && length === Math.floor(length)) p.length = Math.max(p.length, length);
+  if (seconds && seconds >= 1) p.seconds = Math.min(p.seconds, seconds);
+  return p;
+}
+
 // A new code for (caller, number), its limits claimed: {ok: {code, record}, release} or {err}.
 async function issueCode(event, caller, store, s, number) {
   const l = await codeLimits(store, s, caller, number);
-  const ask = { length: asked(event, 'length'), seconds: asked(event, 'seconds') };
-  const input = { number: number, now: Date.now(), key: s.key, policy: s.policy, ask: ask, limits: l.limits };
+  const input = { number: number, now: Date.now(), key: s.key, policy: tightened(s.policy, event), limits: l.limits };
   const issued = codes.issue(sdk._core(), input, sdk._takeEntropy(codes.ENTROPY_BYTES));
   if (issued.err) return { err: issued.err };
-  // Each slot as it is after this send: now, today, the count the core worked out.
-  const next = issued.ok.counts.map((count) => ({ sentAt: input.now, day: issued.ok.record.day, count: count }));
+  // Each slot after this send: now, today (the record's day), one more than today's count.
+  const today = issued.ok.record.day;
+  const next = l.seen.map((slot) => ({ sentAt: input.now, day: today, count: (slot.day < today ? 0 : slot.count) + 1 }));
   if (!(await claimAll(store, l.keys, l.seen, next))) {
     return { err: errorInfo(9201, 'another code is being sent to this number or by this user') };
   }

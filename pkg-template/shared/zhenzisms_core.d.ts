@@ -15,7 +15,7 @@ export function parseReply(op: string, status: number, body: string): string;
 export function errorInfo(code: number, detail: string): string;
 /** → JSON array of every entry of the error table. */
 export function errorTable(): string;
-/** → JSON `{ok: {code, record, counts}}` or `{err, vendor}`. */
+/** → JSON `{ok: {code, record}}` or `{err, vendor}`. */
 export function codeIssue(input: string, entropy: Uint8Array): string;
 /** → JSON `{ok: {result, record, number}}`; `number` is the canonical form of the input ('' if none). */
 export function codeVerify(input: string): string;
