@@ -217,6 +217,9 @@ impl Record {
     pub fn from_json(v: &Json) -> Option<Record> {
         let number = v.str_field("number")?.to_string();
         let num = |k| positive(v, k).unwrap_or(0.0);
+        // Times that gate a resend are kept as read, infinities included, so that a corrupt
+        // one refuses (fails closed) instead of reading as "never".
+        let time = |k| v.get(k).and_then(Json::as_f64).unwrap_or(0.0);
         if let Some(code) = v.str_field("code") {
             return Some(Record {
                 number,
@@ -238,9 +241,9 @@ impl Record {
             legacy_code: None,
             expires_at: num("expiresAt"),
             attempts_left: num("attemptsLeft") as u32,
-            sent_at: num("sentAt"),
+            sent_at: time("sentAt"),
             used: matches!(v.get("used"), Some(Json::Bool(true))),
-            day: num("day"),
+            day: time("day"),
             day_count: num("dayCount") as u32,
         })
     }
@@ -702,6 +705,24 @@ mod tests {
             verify(Some(nan_expiry), N, &code, T0, "k").0,
             Outcome::CodeExpired
         );
+    }
+
+    #[test]
+    fn a_stored_record_with_an_infinite_time_refuses_a_resend() {
+        let (_, rec) = issue_at(T0, None, Policy::default()).unwrap();
+        let text = rec.to_json().text();
+        for (field, was) in [("sentAt", T0), ("day", day_of(T0))] {
+            let from = format!("\"{field}\":{}", crate::json::Json::num(was).text());
+            assert!(text.contains(&from), "{text}");
+            let bad = text.replace(&from, &format!("\"{field}\":1e999"));
+            let bad = Record::from_json(&crate::json::parse(&bad).unwrap()).unwrap();
+            let later = T0 + 3_600_000.0;
+            let full = Policy {
+                daily_cap: 1,
+                ..Policy::default()
+            };
+            assert!(issue_at(later, Some(bad), full).is_err(), "{field}");
+        }
     }
 
     #[test]
