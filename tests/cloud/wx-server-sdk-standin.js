@@ -5,7 +5,8 @@
 // concurrent invocations interleave and conditional updates are really exercised.
 // Where it matters it behaves like the real SDK (README.md lists what still differs):
 // where() drops fields whose value is undefined and throws when every field is undefined;
-// a collection that was not created fails with errCode -502005; get() returns at most 100.
+// a collection that was not created fails with errCode -502005; get() returns at most 100;
+// callFunction reaches the functions a test registers, as the same user.
 'use strict';
 
 function clone(v) {
@@ -108,6 +109,21 @@ function createCloudSdk(options = {}) {
     getWXContext: () => Object.assign({}, context),
     database: () => db,
     db,
+    // Cloud functions another function may call: name → exports.main. The callee sees the
+    // caller's user (OPENID) — the assumption the guide states — and SOURCE 'wx_client,scf'.
+    functions: {},
+    async callFunction({ name, data }) {
+      const main = this.functions[name];
+      if (!main) throw Object.assign(new Error('errCode: -501000 FunctionName parameter could not be found'), { errCode: -501000 });
+      const source = context.SOURCE;
+      context.SOURCE = source + ',scf';
+      try {
+        const result = await main(JSON.parse(JSON.stringify(data || {})), {});
+        return { result: JSON.parse(JSON.stringify(result === undefined ? null : result)), errMsg: 'cloud.callFunction:ok' };
+      } finally {
+        context.SOURCE = source;
+      }
+    },
   };
 }
 

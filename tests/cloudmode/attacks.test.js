@@ -324,3 +324,37 @@ test('the shim under the function: a timeout past what timers accept is clamped,
   assert.match(big.err.detail, /over 1 MB/);
   assert.equal(sb.requests.length, before);
 });
+
+test('the guide\'s sign-in example runs: another cloud function signs in only whom zhenzisms says verified that number', async () => {
+  const fs = require('fs');
+  const os = require('os');
+  const path = require('path');
+  const Module = require('module');
+  const guide = fs.readFileSync(path.join(__dirname, '../../docs/guide.md'), 'utf8');
+  const examples = [...guide.matchAll(/```js\n( {3}\/\/ cloudfunctions\/login\/index\.js[\s\S]*?)```/g)].map((m) => m[1].replace(/^ {3}/gm, ''));
+  assert.equal(examples.length, 2, 'one example in each half');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhenzisms-login-'));
+  try {
+    for (const source of examples) {
+      const f = cloudFn();
+      f.cloudSdk.functions.zhenzisms = loadCloudFunction(f.cloudSdk).main;
+      const file = path.join(dir, 'index.js');
+      fs.writeFileSync(file, source);
+      const m = new Module(file, module);
+      m.filename = file;
+      m.require = (id) => (id === 'wx-server-sdk' ? f.cloudSdk : require(id));
+      m._compile(source, file);
+      const login = (event) => m.exports.main(event, {}).then((r) => JSON.parse(JSON.stringify(r)));
+
+      assert.equal((await login({ number: VICTIM })).ok, false, 'not verified yet');
+      await f.run({ $url: 'sendCode', number: VICTIM, message: '验证码{code}' });
+      assert.equal((await f.run({ $url: 'validateCode', number: VICTIM, code: codeFromInbox(sb, VICTIM) })).code, 'success');
+      assert.deepEqual(await login({ number: '+86 138 0013 8000' }), { ok: true, openid: 'openid-alice', phone: VICTIM });
+      f.as('openid-mallory');
+      assert.equal((await login({ number: VICTIM })).ok, false, 'another user is not signed in with alice\'s verification');
+      sb.reset();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
