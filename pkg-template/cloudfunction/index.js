@@ -290,7 +290,7 @@ async function validateCode(event, caller, store, s) {
 async function checkVerified(event, caller, store, s) {
   const now = Date.now();
   const maxMs = Math.min(s.verifyMs, (asked(event, 'maxAgeSeconds') || Infinity) * 1000);
-  const no = (why) => ({ code: 'not_verified', msg: MESSAGES.not_verified, data: MESSAGES.not_verified, reason: why });
+  const no = (why) => ({ code: 'not_verified', msg: MESSAGES.not_verified, data: MESSAGES.not_verified, detail: why });
   let number;
   if (text(event, 'number', 64) !== '') {
     number = canonical(text(event, 'number', 64));

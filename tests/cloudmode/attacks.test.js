@@ -219,11 +219,11 @@ test('a verified result a backend can trust: checkVerified answers for the calle
     assert.equal((await f.run({ $url: 'checkVerified', token })).code, 'success');
     // Another user: not by OPENID, not with the stolen token.
     assert.equal((await f.as('openid-mallory').run({ $url: 'checkVerified', number: VICTIM })).code, 'not_verified');
-    assert.equal((await f.run({ $url: 'checkVerified', token })).reason, 'another user');
+    assert.equal((await f.run({ $url: 'checkVerified', token })).detail, 'another user');
     f.as('openid-alice');
     const body = token.split('.')[1];
     const forged = token.replace(body, Buffer.from(JSON.stringify({ o: 'openid-alice', n: '13900139000', t: clock.now, e: clock.now + 1e9 })).toString('base64url'));
-    assert.equal((await f.run({ $url: 'checkVerified', token: forged })).reason, 'bad signature');
+    assert.equal((await f.run({ $url: 'checkVerified', token: forged })).detail, 'bad signature');
     // Age: a backend may ask for less than ZHENZI_VERIFY_SECONDS, never more.
     clock.advance(120000);
     assert.equal((await f.run({ $url: 'checkVerified', number: VICTIM, maxAgeSeconds: 60 })).code, 'not_verified');
