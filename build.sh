@@ -3,8 +3,8 @@
 #
 #   ./build.sh          install what is missing, build dist/, run the main job end to end
 #                       (send a verification code to the local sandbox, read it, verify it)
-#   ./build.sh test     every suite: Rust (fmt, clippy, native, wasm in Node and Chromium),
-#                       JS (sandbox, simulator, SDK, demo, JavaScriptCore), typings
+#   ./build.sh test     every suite: Rust (fmt, clippy, native, a short fuzz run, wasm in Node
+#                       and Chromium), JS (sandbox, simulator, SDK, demo, JavaScriptCore), typings
 #   ./build.sh bench    the budgets of DESIGN.md, measured and printed
 #   ./build.sh release  build, then the downloads into dist/release/: the utils/ zip, the cloud
 #                       function zip, the npm tarball, each with a .sha256 (tools/release.js)
@@ -135,12 +135,37 @@ run_demo() {
   exec node tools/demo-server.js
 }
 
+# A short run of each cargo fuzz target (fuzz/; long runs: fuzz/README.md). cargo-fuzz needs the
+# nightly toolchain (installed for the wasm build) and a C++ compiler for libFuzzer.
+fuzz_smoke() {
+  if ! command -v c++ >/dev/null; then
+    say "cargo fuzz smoke run NOT RUN: no C++ compiler (apt-get install g++)"
+    return
+  fi
+  if ! command -v cargo-fuzz >/dev/null; then
+    say "cargo install cargo-fuzz (~1 min)"
+    cargo install cargo-fuzz
+  fi
+  say "cargo fuzz: 10 s of each target"
+  cargo +nightly fuzz build -O
+  local t
+  for t in $(cargo +nightly fuzz list); do
+    if ! cargo +nightly fuzz run -O "$t" -- -max_total_time=10 >"target/fuzz-$t.log" 2>&1; then
+      tail -n 40 "target/fuzz-$t.log"
+      echo "fuzz target $t failed (input saved under fuzz/artifacts/$t/)"
+      exit 1
+    fi
+    echo "  $t: $(grep -E '^Done' "target/fuzz-$t.log")"
+  done
+}
+
 run_tests() {
   say "cargo fmt --check, clippy"
   cargo fmt --check
   cargo clippy --all-targets -- -D warnings
   say "cargo test (native)"
   cargo test
+  fuzz_smoke
   build
   say "wasm-pack test --node"
   wasm-pack --log-level warn test --node --release

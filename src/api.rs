@@ -6,7 +6,7 @@
 //! message, solution, retriable, detail?}`). Calls that talk to Zhenzi also carry `vendor`:
 //! the `{code, data}` the vendor SDKs hand callers as `res.data`.
 
-use crate::code::{self, Issue, Policy, Record};
+use crate::code::{self, Issue, Limit, Policy, Record};
 use crate::endpoints::Op;
 use crate::errors::{self, Error, CONFIG, PARAM_FORMAT};
 use crate::json::{self, Json};
@@ -115,18 +115,24 @@ fn record_of(v: &Json, key: &str) -> Option<Record> {
     v.get(key).and_then(Record::from_json)
 }
 
-/// `{number, now, key?, policy?, previous?, callerSentAt?}` and CSPRNG bytes (≥ 48).
-/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9201 cooldown, 9202 cap).
+/// `{number, now, key?, policy?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits` are
+/// `[[sentAt, day, count, cooldownMs, cap], …]` (cloud mode: per number, caller, pair).
+/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9001 no time, 9201 cooldown,
+/// 9202 cap).
 pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     let issued = (|| {
         let v = arg(input, "input")?;
+        let limits: Vec<Limit> = match v.get("limits") {
+            Some(Json::Arr(items)) => items.iter().map(Limit::from_json).collect(),
+            _ => vec![],
+        };
         let req = Issue {
             number: v.str_field("number").unwrap_or(""),
-            now: v.get("now").and_then(Json::as_f64).unwrap_or(0.0),
+            now: v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN),
             key: v.str_field("key").unwrap_or(""),
             policy: Policy::from_json(v.get("policy"))?,
             previous: record_of(&v, "previous"),
-            caller_sent_at: v.get("callerSentAt").and_then(Json::as_f64),
+            limits,
         };
         code::issue(req, entropy)
     })();
@@ -139,8 +145,9 @@ pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     }
 }
 
-/// `{number, code, now, key?, record?}` → `{ok: {result, record}}`; `record` is what must be
-/// stored now (null when there was none).
+/// `{number, code, now, key?, record?}` → `{ok: {result, record, number}}`; `record` is what
+/// must be stored now (null when there was none), `number` the input's canonical form ('' when
+/// it is not a mainland mobile number): cloud mode keys every limit and record on it.
 pub fn code_verify(input: &str) -> String {
     let v = match arg(input, "input") {
         Ok(v) => v,
@@ -151,16 +158,21 @@ pub fn code_verify(input: &str) -> String {
         Some(Json::Str(s)) => s.clone(),
         _ => String::new(),
     };
+    let number = text("number");
     let (outcome, record) = code::verify(
         record_of(&v, "record"),
-        &text("number"),
+        &number,
         &text("code"),
-        v.get("now").and_then(Json::as_f64).unwrap_or(0.0),
+        v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN),
         v.str_field("key").unwrap_or(""),
     );
     ok(Json::obj(vec![
         ("result", Json::str(outcome.as_str())),
         ("record", record.map_or(Json::Null, |r| r.to_json())),
+        (
+            "number",
+            Json::Str(crate::number::normalise(&number).unwrap_or_default()),
+        ),
     ]))
 }
 

@@ -8,8 +8,8 @@
 
 use crate::errors::{Error, CODE_DAILY_CAP, CONFIG, COOLDOWN, PARAM_FORMAT};
 use crate::json::{int_text, Json};
+use crate::number;
 use crate::sha256::{hex, hmac_sha256};
-use crate::validate;
 
 const SALT_BYTES: usize = 16;
 /// China Standard Time: the daily cap restarts at Beijing midnight, as the vendor's does.
@@ -82,6 +82,85 @@ impl Policy {
     }
 }
 
+/// One resend limit. Cloud mode keeps one per number, per caller and per (number, caller):
+/// when the last code went out (`sent_at`, 0 = never), the day of that send and how many went
+/// out that day; the rule is the cooldown and the daily cap (0 = none).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limit {
+    pub sent_at: f64,
+    pub day: f64,
+    pub count: u32,
+    pub cooldown_ms: f64,
+    pub cap: u32,
+}
+
+impl Limit {
+    /// `[sentAt, day, count, cooldownMs, cap]`; a missing item is 0 (never sent, no rule).
+    pub fn from_json(v: &Json) -> Limit {
+        let items = match v {
+            Json::Arr(items) => items.as_slice(),
+            _ => &[],
+        };
+        let n = |i: usize| items.get(i).and_then(Json::as_f64).unwrap_or(0.0);
+        Limit {
+            sent_at: n(0),
+            day: n(1),
+            count: n(2) as u32,
+            cooldown_ms: n(3),
+            cap: n(4) as u32,
+        }
+    }
+
+    /// Sends counted against the cap today. Fails closed: only a day strictly before today
+    /// starts afresh, so a NaN or future day keeps the count.
+    fn used_today(&self, today: f64) -> u32 {
+        if self.day < today {
+            0
+        } else {
+            self.count
+        }
+    }
+
+    /// Refuses (9201, 9202) when this limit forbids a send at `now`. Written so that a NaN or
+    /// infinite time refuses: every comparison with NaN is false.
+    pub fn check(&self, now: f64) -> Result<(), Error> {
+        let since = now - self.sent_at;
+        if !(self.sent_at == 0.0 || (self.sent_at.is_finite() && since >= self.cooldown_ms)) {
+            let wait = ((self.cooldown_ms - since) / 1000.0).ceil();
+            let detail = if wait.is_finite() && wait >= 0.0 {
+                ["retry in ", &int_text(wait as i64), " s"].concat()
+            } else {
+                "retry later".to_string()
+            };
+            return Err(Error::new(COOLDOWN, detail));
+        }
+        let used = self.used_today(day_of(now));
+        if self.cap > 0 && used >= self.cap {
+            return Err(Error::new(
+                CODE_DAILY_CAP,
+                [
+                    &int_text(used.into()),
+                    " codes sent today; the cap is ",
+                    &int_text(self.cap.into()),
+                ]
+                .concat(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The limit after a send at `now` (the count saturates).
+    pub fn after(&self, now: f64) -> Limit {
+        let today = day_of(now);
+        Limit {
+            sent_at: now,
+            day: today,
+            count: self.used_today(today).saturating_add(1),
+            ..*self
+        }
+    }
+}
+
 /// A digit string of `length` from CSPRNG bytes: bytes ≥ 250 are skipped so each digit is
 /// uniform (250 = 25 × 10). Errors if the bytes run out (the host supplies plenty).
 pub fn generate(length: u32, entropy: &[u8]) -> Result<(String, usize), Error> {
@@ -138,6 +217,9 @@ impl Record {
     pub fn from_json(v: &Json) -> Option<Record> {
         let number = v.str_field("number")?.to_string();
         let num = |k| positive(v, k).unwrap_or(0.0);
+        // Times that gate a resend are kept as read, infinities included, so that a corrupt
+        // one refuses (fails closed) instead of reading as "never".
+        let time = |k| v.get(k).and_then(Json::as_f64).unwrap_or(0.0);
         if let Some(code) = v.str_field("code") {
             return Some(Record {
                 number,
@@ -159,9 +241,9 @@ impl Record {
             legacy_code: None,
             expires_at: num("expiresAt"),
             attempts_left: num("attemptsLeft") as u32,
-            sent_at: num("sentAt"),
+            sent_at: time("sentAt"),
             used: matches!(v.get("used"), Some(Json::Bool(true))),
-            day: num("day"),
+            day: time("day"),
             day_count: num("dayCount") as u32,
         })
     }
@@ -195,60 +277,47 @@ pub struct Issue<'a> {
     pub policy: Policy,
     /// The number's current record, if any (for the cooldown and the daily cap).
     pub previous: Option<Record>,
-    /// When the same caller last got a code for any number (cloud mode's per-caller cooldown).
-    pub caller_sent_at: Option<f64>,
+    /// More limits to respect (cloud mode: per number, per caller, per pair).
+    pub limits: Vec<Limit>,
 }
 
 /// A fresh code and its record, or why not now (cooldown, daily cap, bad number).
 pub fn issue(req: Issue, entropy: &[u8]) -> Result<(String, Record), Error> {
-    let number = validate::number(req.number)?;
-    let today = day_of(req.now);
-    let last_sent = [
-        req.previous
-            .as_ref()
-            .filter(|r| r.number == number)
-            .map(|r| r.sent_at),
-        req.caller_sent_at,
-    ];
-    for sent in last_sent.into_iter().flatten() {
-        let wait = sent + req.policy.cooldown_ms - req.now;
-        if wait > 0.0 {
-            return Err(Error::new(
-                COOLDOWN,
-                ["retry in ", &int_text((wait / 1000.0).ceil() as i64), " s"].concat(),
-            ));
-        }
+    let number = number::normalise(req.number)?;
+    if !(req.now > 0.0 && req.now.is_finite()) {
+        return Err(Error::new(CONFIG, "now must be a time in ms"));
     }
-    let sent_today = match &req.previous {
-        Some(r) if r.number == number && r.day == today => r.day_count,
-        _ => 0,
-    };
-    if req.policy.daily_cap > 0 && sent_today >= req.policy.daily_cap {
-        return Err(Error::new(
-            CODE_DAILY_CAP,
-            [
-                &int_text(sent_today.into()),
-                " codes sent to this number today",
-            ]
-            .concat(),
-        ));
+    let today = day_of(req.now);
+    let p = req.policy;
+    // The number's own record (direct mode) is a limit like the ones cloud mode passes in.
+    let previous = req.previous.as_ref().filter(|r| r.number == number);
+    let own = previous.map(|r| Limit {
+        sent_at: r.sent_at,
+        day: r.day,
+        count: r.day_count,
+        cooldown_ms: p.cooldown_ms,
+        cap: p.daily_cap,
+    });
+    for limit in own.iter().chain(req.limits.iter()) {
+        limit.check(req.now)?;
     }
     let salt_bytes = entropy
         .get(..SALT_BYTES)
         .ok_or_else(|| Error::new(CONFIG, "not enough random bytes for a code"))?;
-    let (code, _) = generate(req.policy.length, &entropy[SALT_BYTES..])?;
+    let (code, _) = generate(p.length, &entropy[SALT_BYTES..])?;
     let salt = hex(salt_bytes);
+    let day_count = own.map_or(1, |l| l.after(req.now).count);
     let record = Record {
         hash: keyed_hash(req.key, &salt, &number, &code),
         number,
         salt,
         legacy_code: None,
-        expires_at: req.now + req.policy.ttl_ms,
-        attempts_left: req.policy.max_attempts,
+        expires_at: req.now + p.ttl_ms,
+        attempts_left: p.max_attempts,
         sent_at: req.now,
         used: false,
         day: today,
-        day_count: sent_today + 1,
+        day_count,
     };
     Ok((code, record))
 }
@@ -320,12 +389,14 @@ pub fn verify(
     if let Some(plain) = r.legacy_code.take() {
         r.hash = keyed_hash(key, &r.salt, &r.number, &plain);
     }
-    let same_number = validate::number(number).is_ok_and(|n| n == r.number);
+    let same_number = number::normalise(number).is_ok_and(|n| n == r.number);
+    // Fails closed: a NaN or non-positive time, or a NaN expiry, counts as expired.
+    let fresh = now > 0.0 && now < r.expires_at;
     let outcome = if !same_number {
         Outcome::NumberError
     } else if r.used {
         Outcome::CodeUsed
-    } else if now >= r.expires_at {
+    } else if !fresh {
         Outcome::CodeExpired
     } else if r.attempts_left == 0 {
         Outcome::TooManyAttempts
@@ -376,7 +447,7 @@ mod tests {
                 key: "k",
                 policy,
                 previous,
-                caller_sent_at: None,
+                limits: vec![],
             },
             &bytes(now as u8),
         )
@@ -498,7 +569,13 @@ mod tests {
                 key: "k",
                 policy: p,
                 previous: None,
-                caller_sent_at: Some(T0 - 10.0),
+                limits: vec![Limit {
+                    sent_at: T0 - 10.0,
+                    day: 0.0,
+                    count: 0,
+                    cooldown_ms: p.cooldown_ms,
+                    cap: 0,
+                }],
             },
             &bytes(3),
         )
@@ -559,6 +636,117 @@ mod tests {
         assert_eq!(p(r#"{"length":3}"#).unwrap_err().code, 100);
         assert_eq!(p(r#"{"length":9}"#).unwrap_err().code, 100);
         assert_eq!(p(r#"{"seconds":0}"#).unwrap_err().code, 100);
+    }
+
+    fn limit(sent_at: f64, count: u32, cap: u32) -> Limit {
+        Limit {
+            sent_at,
+            day: day_of(sent_at),
+            count,
+            cooldown_ms: 60_000.0,
+            cap,
+        }
+    }
+
+    fn issue_with(now: f64, limits: Vec<Limit>) -> Result<(String, Record), Error> {
+        issue(
+            Issue {
+                number: "+86 158-1111-2222",
+                now,
+                key: "k",
+                policy: Policy::default(),
+                previous: None,
+                limits,
+            },
+            &bytes(7),
+        )
+    }
+
+    #[test]
+    fn limits_refuse_within_cooldown_and_at_the_cap_and_count_after_a_send() {
+        assert_eq!(
+            issue_with(T0, vec![Limit::from_json(&Json::Null)])
+                .unwrap()
+                .1
+                .number,
+            N
+        );
+        let l = limit(T0, 1, 3);
+        assert_eq!(issue_with(T0 + 59_999.0, vec![l]).unwrap_err().code, 9201);
+        assert!(issue_with(T0 + 60_000.0, vec![l]).is_ok());
+        let after = l.after(T0 + 60_000.0);
+        assert_eq!((after.count, after.sent_at), (2, T0 + 60_000.0));
+        let full = limit(T0, 3, 3);
+        let e = issue_with(T0 + 120_000.0, vec![full]).unwrap_err();
+        assert_eq!(
+            (e.code, e.detail.as_str()),
+            (9202, "3 codes sent today; the cap is 3")
+        );
+        // The next Beijing day starts afresh; the count saturates instead of wrapping.
+        let tomorrow = (day_of(T0) + 1.0) * DAY_MS - DAY_OFFSET_MS;
+        assert!(issue_with(tomorrow, vec![full]).is_ok());
+        assert_eq!(full.after(tomorrow).count, 1);
+        assert_eq!(limit(T0, u32::MAX, 0).after(T0 + 1.0).count, u32::MAX);
+        // Any one limit refuses: the first that does says why.
+        let e = issue_with(T0 + 120_000.0, vec![limit(0.0, 0, 0), full, l]).unwrap_err();
+        assert_eq!(e.code, 9202);
+    }
+
+    #[test]
+    fn nan_and_infinite_times_fail_closed() {
+        for now in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -5.0] {
+            assert_eq!(issue_with(now, vec![]).unwrap_err().code, 9001, "{now}");
+        }
+        for sent_at in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, T0 + 1e9] {
+            let l = Limit {
+                sent_at,
+                ..limit(T0, 0, 0)
+            };
+            assert_eq!(issue_with(T0, vec![l]).unwrap_err().code, 9201, "{sent_at}");
+        }
+        let nan_cooldown = Limit {
+            cooldown_ms: f64::NAN,
+            ..limit(T0 - 1e9, 0, 0)
+        };
+        assert_eq!(issue_with(T0, vec![nan_cooldown]).unwrap_err().code, 9201);
+        let nan_day = Limit {
+            day: f64::NAN,
+            ..limit(T0 - 1e9, 5, 5)
+        };
+        assert_eq!(issue_with(T0, vec![nan_day]).unwrap_err().code, 9202);
+        let (code, rec) = issue_at(T0, None, Policy::default()).unwrap();
+        for now in [f64::NAN, f64::INFINITY, 0.0, -1.0] {
+            assert_eq!(
+                verify(Some(rec.clone()), N, &code, now, "k").0,
+                Outcome::CodeExpired
+            );
+        }
+        let nan_expiry = Record {
+            expires_at: f64::NAN,
+            ..rec
+        };
+        assert_eq!(
+            verify(Some(nan_expiry), N, &code, T0, "k").0,
+            Outcome::CodeExpired
+        );
+    }
+
+    #[test]
+    fn a_stored_record_with_an_infinite_time_refuses_a_resend() {
+        let (_, rec) = issue_at(T0, None, Policy::default()).unwrap();
+        let text = rec.to_json().text();
+        for (field, was) in [("sentAt", T0), ("day", day_of(T0))] {
+            let from = format!("\"{field}\":{}", crate::json::Json::num(was).text());
+            assert!(text.contains(&from), "{text}");
+            let bad = text.replace(&from, &format!("\"{field}\":1e999"));
+            let bad = Record::from_json(&crate::json::parse(&bad).unwrap()).unwrap();
+            let later = T0 + 3_600_000.0;
+            let full = Policy {
+                daily_cap: 1,
+                ..Policy::default()
+            };
+            assert!(issue_at(later, Some(bad), full).is_err(), "{field}");
+        }
     }
 
     #[test]

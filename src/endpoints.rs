@@ -58,3 +58,50 @@ impl Route {
         }
     }
 }
+
+/// Hosts plain `http://` may be used with (tests, the local sandbox): `localhost`, `::1` and
+/// IPv4 literals in 127.0.0.0/8. A name that merely starts with `127.` (`127.evil.example`)
+/// is a public host and is refused.
+pub fn is_loopback(host: &str) -> bool {
+    let rest = host.strip_prefix("127.").unwrap_or("-");
+    let byte = |p: &str| {
+        (1..=3).contains(&p.len())
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && (p.len() < 3 || p <= "255")
+    };
+    host == "localhost"
+        || host == "::1"
+        || (rest.split('.').count() == 3 && rest.split('.').all(byte))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn loopback_is_127_slash_8_literals_localhost_and_ipv6_one() {
+        for ok in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "127.255.255.255",
+            "localhost",
+            "::1",
+        ] {
+            assert!(is_loopback(ok), "{ok}");
+        }
+        for bad in [
+            "127.evil.example",
+            "127.0.0.1.evil.example",
+            "127.0.0",
+            "127.0.0.256",
+            "127.0.0.1a",
+            "127..0.1",
+            "128.0.0.1",
+            "localhost.evil.example",
+            "0:0:0:0:0:0:0:1x",
+            "",
+        ] {
+            assert!(!is_loopback(bad), "{bad}");
+        }
+    }
+}

@@ -10,6 +10,7 @@ pub mod endpoints;
 pub mod errors;
 pub mod form;
 pub mod json;
+pub mod number;
 #[cfg(test)]
 mod oracles;
 pub mod reply;

@@ -148,7 +148,7 @@ pub fn base_url(raw: &str, what: &str) -> Result<String, Error> {
     let clean = !host.is_empty()
         && !value.contains(['?', '#', ' ', '@'])
         && value.bytes().all(|b| b.is_ascii_graphic());
-    let loopback = host == "localhost" || host == "::1" || host.starts_with("127.");
+    let loopback = crate::endpoints::is_loopback(host);
     match scheme {
         "https" if clean => Ok(value.to_string()),
         "http" if clean && loopback => Ok(value.to_string()),
@@ -305,6 +305,8 @@ mod tests {
             "https://a b",
             "https://evil@sms.zhenzikj.com",
             "https://sms.zhenzikj.com?x=1",
+            "http://127.evil.example",
+            "http://127.0.0.1.evil.example:80",
         ] {
             assert_eq!(code_of(base_url(bad, "apiUrl")), 9001, "{bad}");
         }

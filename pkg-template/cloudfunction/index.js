@@ -1,26 +1,26 @@
 // @ts-check
 // The zhenzisms cloud function. appSecret stays here, in the function's environment
-// variables, never in the mini-program. Routes follow the vendor's cloud function
-// (event.$url): send, balance, findSmsByMessageId, sendCode, validateCode — so pages written
-// for it keep working — and the code is generated, stored (as a keyed hash) and checked here.
-//
-// Environment variables:
-//   ZHENZI_APP_ID, ZHENZI_APP_SECRET          required
-//   ZHENZI_API_URL                            default https://sms_developer.zhenzikj.com
-//   ZHENZI_TIMEOUT_MS (2500)                  time one Zhenzi call may take, retries included; keep it
-//                                             under the function's timeout (CloudBase default 3 s)
-//   ZHENZI_CODE_KEY                           key of the code hash (default: derived from the secret)
-//   ZHENZI_CODE_LENGTH (6), ZHENZI_CODE_SECONDS (300), ZHENZI_COOLDOWN_SECONDS (60),
-//   ZHENZI_DAILY_CAP (10), ZHENZI_MAX_ATTEMPTS (5)
-//   ZHENZI_ALLOW_CREATE_CODE=true             re-enable the vendor v2 createCode route, which
-//                                             hands the code to the phone (insecure; off by default)
+// variables, never in the mini-program. Routes (event.$url) follow the vendor's cloud
+// functions, secure by default:
+//   sendCode, validateCode     always on: the code is made, stored (as a keyed hash), sent
+//                              and checked here, and never returned
+//   checkVerified              for the developer's other cloud functions: did this user
+//                              (OPENID) verify this number recently?
+//   send, balance, findSmsByMessageId, createCode
+//                              off unless the deployer opts in (ZHENZI_COMPAT=vendor or
+//                              ZHENZI_ROUTES=…), each with a per-caller daily cap
+// The caller is who WeChat says (OPENID, CLIENTIP from cloud.getWXContext()), never what the
+// event says. Variables: zhenzisms_settings.js; the security model: docs/guide.md §8.
 'use strict';
 
 const cloud = require('wx-server-sdk');
 // The SDK's internals (_call, _core…) as well as its public API: typed loosely here.
 const sdk = /** @type {any} */ (require('./zhenzisms.js'));
 const codes = require('./zhenzisms_codes.js');
-const { createStore } = require('./zhenzisms_store.js');
+const settings = require('./zhenzisms_settings.js');
+const { createStore, isMissingCollection } = require('./zhenzisms_store.js');
+const { sendCodeSms } = require('./zhenzisms_sms.js');
+const { signToken, verifyToken } = require('./zhenzisms_token.js');
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 
@@ -32,160 +32,373 @@ const MESSAGES = {
   code_error: '验证码不一致!',
   code_used: '验证码已被使用!',
   too_many_attempts: '错误次数过多，请重新获取验证码!',
+  not_verified: '该用户最近没有验证过这个号码',
 };
+const COLLECTION = 'sms-record';
+const MAX_EVENT_CHARS = 16384;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const DAY_MS = 86400000;
+const BEIJING_MS = 8 * 3600000;
 
-function env(name, fallback) {
-  const v = process.env[name];
-  return v === undefined || v === '' ? fallback : v;
+// A refusal decided here, carrying an SDK error {code, kind, reason, message, solution, …}.
+class Refusal extends Error {
+  constructor(info) {
+    super(info.reason);
+    this.info = info;
+  }
 }
 
-function settings() {
-  const secret = env('ZHENZI_APP_SECRET', '');
-  return {
-    config: { route: 'direct', apiUrl: env('ZHENZI_API_URL', undefined), appId: env('ZHENZI_APP_ID', ''), appSecret: secret },
-    key: env('ZHENZI_CODE_KEY', 'zhenzisms-code-key:' + secret),
-    budgetMs: Number(env('ZHENZI_TIMEOUT_MS', 2500)) || 2500,
-    policy: {
-      length: Number(env('ZHENZI_CODE_LENGTH', 6)),
-      seconds: Number(env('ZHENZI_CODE_SECONDS', 300)),
-      cooldownMs: Number(env('ZHENZI_COOLDOWN_SECONDS', 60)) * 1000,
-      dailyCap: Number(env('ZHENZI_DAILY_CAP', 10)),
-      maxAttempts: Number(env('ZHENZI_MAX_ATTEMPTS', 5)),
-    },
-  };
+function errorInfo(code, detail, solution) {
+  const info = sdk._errorInfo(code, detail);
+  if (solution) info.solution = solution;
+  return info;
 }
 
-// A Zhenzi call, answered as the vendor's cloud function did: {code, data}, plus `error`
-// ({code, kind, reason, message, solution, retriable}) when it failed.
+function refuse(code, detail, solution) {
+  return new Refusal(errorInfo(code, detail, solution));
+}
+
+function envSolution(name) {
+  return '在云开发控制台 → 云函数 zhenzisms → 版本与配置 → 环境变量中设置 ' + name + '，保存后重新调用（docs/guide.md §4）';
+}
+
+// Cloud-side advice where the table's assumes a mini-program: a cloud function has no
+// request-domain list, and its configuration is its environment variables.
+function inCloud(info) {
+  if (info.code === 9100) info.solution = '稍后重试；持续出现时检查环境变量 ZHENZI_API_URL 与榛子云的服务状态';
+  if (info.code === 9001) {
+    const name = /apiUrl/.test(info.detail) ? 'ZHENZI_API_URL' : /appSecret/.test(info.detail) ? 'ZHENZI_APP_SECRET' : /appId/.test(info.detail) ? 'ZHENZI_APP_ID' : '';
+    if (name) {
+      info.detail = name + ': ' + info.detail;
+      info.solution = envSolution(name);
+    }
+  }
+  return info;
+}
+
+// 云函数日志 shows every failure: code, reason, detail, what to do. Never the secret (the core
+// never puts it in an error) nor a code (no error carries one).
+function log(route, info) {
+  console.error('[zhenzisms] ' + (route || '$url?') + ': ' + info.code + ' ' + info.reason + (info.detail ? ' (' + info.detail + ')' : '') + ' — ' + info.solution);
+}
+
+// ---- the event, field by field: text or refused (100), never a crash ----
+
+function text(event, key, max) {
+  const v = event[key];
+  if (v === undefined || v === null) return '';
+  if (typeof v !== 'string' && !(typeof v === 'number' && isFinite(v))) throw refuse(100, key + ' must be text');
+  const s = String(v);
+  if (s.length > max) throw refuse(100, key + ' is longer than ' + max + ' characters');
+  if (LONE_SURROGATE.test(s)) throw refuse(100, key + ' is not well-formed text');
+  return s;
+}
+
+function templateParams(event) {
+  let v = event.templateParams;
+  if (v === undefined || v === null || v === '') return undefined;
+  const bad = () => refuse(100, 'templateParams must be an array of at most 20 short strings');
+  if (typeof v === 'string') {
+    try {
+      v = JSON.parse(v); // vendor E writes the array back as JSON text
+    } catch (e) {
+      throw bad();
+    }
+  }
+  const item = (x) => (typeof x === 'string' && x.length <= 200 && !LONE_SURROGATE.test(x)) || (typeof x === 'number' && isFinite(x));
+  if (!Array.isArray(v) || v.length > 20 || !v.every(item)) throw bad();
+  return v.map(String);
+}
+
+// A whole number the page asks for (length, seconds…), or undefined: the server's value stays.
+function asked(event, key) {
+  const v = event[key];
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,9}$/.test(v.trim()) ? Number(v) : NaN;
+  return isFinite(n) && n > 0 ? n : undefined;
+}
+
+// The number in its one canonical form, as the core compares numbers ('' when it is not a
+// mainland mobile number): every limit, record and lookup is keyed on it.
+function canonical(raw) {
+  const v = codes.verify(sdk._core(), { number: raw, code: '', now: 1, record: null });
+  return (v.ok && v.ok.number) || '';
+}
+
+function numberOf(event) {
+  const raw = text(event, 'number', 64);
+  const n = canonical(raw);
+  if (!n) throw refuse(100, raw.trim() ? 'number must be an 11-digit mainland mobile number starting with 13-19' : 'number is empty');
+  return n;
+}
+
+// ---- replies: every reading the vendor's pages use works on one object ----
+
+// Zhenzi calls: v2 pages read result.code / result.data, v1 pages result.body.code.
+function zhenziReply(v) {
+  const r = { code: v.code, data: v.data, body: { code: v.code, data: v.data } };
+  if (v.error) r.error = v.error;
+  return r;
+}
+
+const ZHENZI_ROUTES = ['send', 'balance', 'findSmsByMessageId'];
+
+function failure(route, info, tag) {
+  if (ZHENZI_ROUTES.indexOf(route) >= 0 || !route) return zhenziReply({ code: info.code, data: info.reason, error: info });
+  let code = tag || 'error';
+  if (!tag && (route === 'sendCode' || route === 'createCode')) code = info.code === 9201 ? 'intervalError' : 'smsError';
+  const msg = info.detail ? info.reason + '：' + info.detail : info.reason;
+  const r = { code: code, msg: msg, data: msg, error: info };
+  if (route === 'sendCode') delete r.data; // v1 sendCode answered {code, msg}
+  return r;
+}
+
+// ---- Zhenzi ----
+
+// A Zhenzi call, answered as {code, data} plus `error` when it failed. All attempts fit in
+// ZHENZI_TIMEOUT_MS, under CloudBase's 3 s default function timeout, so a Zhenzi that does
+// not answer gives the page 9101 rather than a killed function (9105, outcome unknown). A send
+// gets the whole budget (it is never repeated); a read shares it with 2 retries.
 async function zhenzi(op, params, s) {
-  // All attempts fit in s.budgetMs, under CloudBase's 3 s default function timeout, so a Zhenzi
-  // that does not answer gives the page 9101 rather than a killed function (9105, outcome
-  // unknown). A send gets the whole budget (it is never repeated); a read shares it with 2 retries.
   const read = op === 'balance' || op === 'findSmsByMessageId';
   const options = read
     ? { retries: 2, retryDelayMs: 50, timeoutMs: Math.max(1, Math.floor((s.budgetMs - 150) / 3)) }
     : { retries: 0, timeoutMs: s.budgetMs };
   const outcome = await sdk._call(s.config, op, params, options);
-  return outcome.err ? Object.assign({}, outcome.vendor, { error: outcome.err }) : outcome.vendor;
+  if (!outcome.err) return { code: outcome.vendor.code, data: outcome.vendor.data };
+  const err = inCloud(outcome.err);
+  log(op, err);
+  return { code: outcome.vendor.code, data: outcome.vendor.data, error: err };
 }
 
-function pick(event, keys) {
-  const out = {};
-  for (const k of keys) if (event[k] !== undefined) out[k] = event[k];
-  return out;
-}
+// ---- limits ----
 
-// Claims the send slots of the number and the caller, or gives back those it got.
-async function claimSlots(store, keys, seen, now) {
-  const won = [];
+// Claims every slot (compare-and-set) or gives back those it got.
+async function claimAll(store, keys, seen, next) {
   for (let i = 0; i < keys.length; i++) {
-    if (await store.claim(keys[i], seen[i], now)) {
-      won.push(i);
-      continue;
-    }
-    await releaseSlots(store, keys, seen, now, won);
+    if (await store.claim(keys[i], seen[i], next[i])) continue;
+    await releaseAll(store, keys.slice(0, i), seen, next);
     return false;
   }
   return true;
 }
 
-function releaseSlots(store, keys, seen, now, which) {
-  return Promise.all(which.map((i) => store.claim(keys[i], { exists: true, sentAt: now }, seen[i].sentAt)));
+function releaseAll(store, keys, seen, next) {
+  return Promise.all(keys.map((k, i) => store.claim(k, { exists: true, sentAt: next[i].sentAt, count: next[i].count }, seen[i])));
 }
 
+// Code limits: per number, per caller, per (caller, number), each a cooldown and a daily cap.
+async function codeLimits(store, s, caller, number) {
+  const keys = s.limits.map(([kind]) => kind + ':' + (kind === 'number' ? number : kind === 'caller' ? caller : caller + '|' + number));
+  const seen = await Promise.all(keys.map((k) => store.slot(k)));
+  const limits = seen.map((slot, i) => [slot.sentAt, slot.day, slot.count, s.limits[i][1], s.limits[i][2]]);
+  return { keys, seen, limits };
+}
+
+// The server's policy as the page may change it: a longer code and a shorter life, nothing
+// else; a value that is not a whole number in range leaves the server's.
+function tightened(policy, event) {
+  const p = Object.assign({}, policy);
+  const length = asked(event, 'length');
+  const seconds = asked(event, 'seconds');
+  if (length && length <= 8 && length === Math.floor(length)) p.length = Math.max(p.length, length);
+  if (seconds && seconds >= 1) p.seconds = Math.min(p.seconds, seconds);
+  return p;
+}
+
+// A new code for (caller, number), its limits claimed: {ok: {code, record}, release} or {err}.
+async function issueCode(event, caller, store, s, number) {
+  const l = await codeLimits(store, s, caller, number);
+  const input = { number: number, now: Date.now(), key: s.key, policy: tightened(s.policy, event), limits: l.limits };
+  const issued = codes.issue(sdk._core(), input, sdk._takeEntropy(codes.ENTROPY_BYTES));
+  if (issued.err) return { err: issued.err };
+  // Each slot after this send: now, today (the record's day), one more than today's count.
+  const today = issued.ok.record.day;
+  const next = l.seen.map((slot) => ({ sentAt: input.now, day: today, count: (slot.day < today ? 0 : slot.count) + 1 }));
+  if (!(await claimAll(store, l.keys, l.seen, next))) {
+    return { err: errorInfo(9201, 'another code is being sent to this number or by this user') };
+  }
+  return { ok: issued.ok, release: () => releaseAll(store, l.keys, l.seen, next) };
+}
+
+// An opted-in route: at most ZHENZI_ROUTE_DAILY_CAP calls per caller per (Beijing) day.
+async function routeAllowance(store, s, route, caller) {
+  const key = 'route:' + route + ':' + caller;
+  for (let tries = 0; tries < 3; tries++) {
+    const slot = await store.slot(key);
+    const now = Date.now();
+    const today = Math.floor((now + BEIJING_MS) / DAY_MS);
+    const used = slot.day < today ? 0 : slot.count; // fails closed on a NaN day
+    if (s.routeDailyCap > 0 && used >= s.routeDailyCap) {
+      throw refuse(9202, route + ': ' + used + ' calls by this user today; the cap is ZHENZI_ROUTE_DAILY_CAP=' + s.routeDailyCap);
+    }
+    if (await store.claim(key, slot, { sentAt: now, day: today, count: used + 1 })) return;
+  }
+  throw refuse(9201, route + ': too many calls at once');
+}
+
+// ---- routes ----
+
 async function sendCode(event, caller, store, s) {
-  const core = sdk._core();
-  const number = String(event.number || '').trim();
-  const slots = ['number:' + number, 'caller:' + caller];
-  const [previous, seen] = await Promise.all([store.latestByNumber(number), Promise.all(slots.map((k) => store.slotTime(k)))]);
-  const now = Date.now();
-  // The latest send that limits this one: to this number, or by this caller to any number.
-  const lastSent = Math.max(0, ...seen.map((slot) => slot.sentAt || 0));
-  // The page may ask for a shorter life or another length, never a shorter cooldown.
-  const policy = Object.assign({}, s.policy);
-  if (event.length) policy.length = Number(event.length);
-  if (event.seconds) policy.seconds = Math.min(Number(event.seconds), s.policy.seconds);
-  const issued = codes.issue(core, {
-    number,
-    now,
-    key: s.key,
-    policy,
-    previous: previous && previous.record,
-    callerSentAt: lastSent || null,
-  }, sdk._takeEntropy(codes.ENTROPY_BYTES));
-  if (issued.err) {
-    return { code: issued.err.kind === 'cooldown' ? 'intervalError' : 'smsError', msg: issued.err.reason, error: issued.err };
+  const number = numberOf(event);
+  const content = { message: text(event, 'message', 1000), templateId: text(event, 'templateId', 64), templateParams: templateParams(event) };
+  const issued = await issueCode(event, caller, store, s, number);
+  if (issued.err) return failure('sendCode', issued.err);
+  const ok = issued.ok;
+  const sent = await sendCodeSms({
+    number: number,
+    code: ok.code,
+    minutes: Math.ceil((ok.record.expiresAt - ok.record.sentAt) / 60000),
+    event: content,
+    clientIp: s.clientIp,
+    call: (op, params) => zhenzi(op, params, s),
+    errorInfo: errorInfo,
+  });
+  if (sent.err && !sent.err.unsure) {
+    await issued.release(); // nothing was sent: no cooldown, nothing counted
+    return failure('sendCode', sent.err);
   }
-  const call = codes.fill(pick(event, ['number', 'message', 'templateId', 'templateParams', 'messageId', 'clientIp']), issued.ok.code);
-  if (!call) {
-    const err = sdk._errorInfo(100, 'message must contain {code}, or use a templateId');
-    return { code: 'smsError', msg: err.reason, error: err };
-  }
-  if (!(await claimSlots(store, slots, seen, now))) {
-    const err = sdk._errorInfo(9201, 'another code is being sent to this number or by this user');
-    return { code: 'intervalError', msg: err.reason, error: err };
-  }
-  const sent = await zhenzi(call[0], Object.assign({ clientIp: s.clientIp }, call[1]), s);
-  if (sent.code !== 0) {
-    await releaseSlots(store, slots, seen, now, [0, 1]); // nothing was sent: no cooldown
-    return { code: 'smsError', msg: sent.error ? sent.error.reason : String(sent.data), error: sent.error };
-  }
-  await store.add(caller, issued.ok.record.number, issued.ok.record);
-  return { code: 'success', msg: '发送成功' }; // never the code
+  // Sent, or perhaps sent (a timeout): the code is kept, so it works if it arrives.
+  await store.add(caller, number, ok.record);
+  return sent.err ? failure('sendCode', sent.err) : { code: 'success', msg: '发送成功' }; // never the code
 }
 
 async function validateCode(event, caller, store, s) {
   const core = sdk._core();
-  // Checked against this caller's newest code: another user's code cannot be used.
-  // A lost race means another check changed the record (an attempt spent, or the code used),
-  // which can happen at most maxAttempts + 1 times: retry that often, so no check is dropped.
-  const maxTries = Math.max(3, (Number(s.policy.maxAttempts) || 0) + 2);
-  for (let tries = 0; tries < maxTries; tries++) {
+  const raw = text(event, 'number', 64);
+  const code = text(event, 'code', 64);
+  const number = canonical(raw);
+  // Checked against this caller's newest code: another user's code cannot be used. A lost
+  // race means another check changed the record (an attempt spent, or the code used), which
+  // can happen at most maxAttempts + 1 times: retry that often, so no check is dropped.
+  for (let tries = 0; tries < s.policy.maxAttempts + 2; tries++) {
     // This caller's code for this number; failing that, their newest (→ number_error).
-    const doc = (await store.latestFor(caller, String(event.number || '').trim())) || (await store.latestByCaller(caller));
-    const r = codes.verify(core, { number: String(event.number || ''), code: String(event.code || ''), now: Date.now(), key: s.key, record: doc && doc.record }).ok;
-    const changed = doc && JSON.stringify(r.record) !== JSON.stringify(doc.record);
-    // Lost a race with a concurrent check of the same code: read again and re-decide.
-    if (changed && !(await store.replace(doc, r.record))) continue;
-    const code = r.result === 'ok' ? 'success' : r.result;
-    return { code, msg: MESSAGES[code] };
+    const doc = (number && (await store.latestFor(caller, number))) || (await store.latestByCaller(caller));
+    const v = codes.verify(core, { number: raw, code: code, now: Date.now(), key: s.key, record: doc && doc.record });
+    if (!v.ok) throw new Refusal(v.err);
+    const r = v.ok;
+    if (doc && JSON.stringify(r.record) !== JSON.stringify(doc.record) && !(await store.replace(doc, r.record))) continue;
+    if (r.result !== 'ok') return { code: r.result, msg: MESSAGES[r.result], data: MESSAGES[r.result] };
+    const at = Date.now();
+    const claim = { openid: caller, number: r.record.number, verifiedAt: at, expiresAt: at + s.verifyMs };
+    await store.addVerified({ openid: caller, number: claim.number, at: at, expiresAt: claim.expiresAt });
+    return { code: 'success', msg: MESSAGES.success, data: MESSAGES.success, verified: { token: signToken(claim, s.verifyKey), expiresAt: claim.expiresAt } };
   }
-  return { code: 'code_used', msg: MESSAGES.code_used };
+  return { code: 'code_used', msg: MESSAGES.code_used, data: MESSAGES.code_used };
 }
 
-async function createCode(event, caller, store, s) {
-  if (env('ZHENZI_ALLOW_CREATE_CODE', '') !== 'true') {
-    return { code: 'disabled', msg: 'createCode 已关闭：它把验证码交给客户端，任何人都能绕过验证。请改用 sendCode（验证码只在云函数内生成和校验）。' };
+// {number?, token?, maxAgeSeconds?} → did the CALLER verify (this number) within the age?
+async function checkVerified(event, caller, store, s) {
+  const now = Date.now();
+  const maxMs = Math.min(s.verifyMs, (asked(event, 'maxAgeSeconds') || Infinity) * 1000);
+  const no = (why) => ({ code: 'not_verified', msg: MESSAGES.not_verified, data: MESSAGES.not_verified, detail: why });
+  let number;
+  if (text(event, 'number', 64) !== '') {
+    number = canonical(text(event, 'number', 64));
+    if (!number) return no('not a mainland mobile number');
   }
-  const issued = codes.issue(sdk._core(), { number: String(event.number || ''), now: Date.now(), key: s.key, policy: Object.assign({}, s.policy, { cooldownMs: 0 }) }, sdk._takeEntropy(codes.ENTROPY_BYTES));
-  if (issued.err) return { code: 'smsError', msg: issued.err.reason, error: issued.err };
-  await store.add(caller, issued.ok.record.number, issued.ok.record);
+  if (text(event, 'token', 1024) !== '') {
+    const t = verifyToken(text(event, 'token', 1024), { key: s.verifyKey, openid: caller, number: number, maxAgeSeconds: maxMs / 1000, now: now });
+    return t.ok ? { code: 'success', number: t.ok.number, verifiedAt: t.ok.verifiedAt } : no(String(t.err));
+  }
+  const doc = await store.latestVerified(caller, number);
+  const v = doc && doc.verified;
+  if (!v || !(now < v.expiresAt) || !(now - v.at <= maxMs)) return no('no verification in time');
+  return { code: 'success', number: v.number, verifiedAt: v.at };
+}
+
+async function send(event, caller, store, s) {
+  const p = {
+    number: numberOf(event),
+    message: text(event, 'message', 1000),
+    templateId: text(event, 'templateId', 64),
+    templateParams: templateParams(event),
+    messageId: text(event, 'messageId', 64),
+    clientIp: s.clientIp, // the platform's, never the event's
+  };
+  if (/^zc-/.test(p.messageId)) throw refuse(100, 'messageId: the prefix zc- is reserved for code SMS');
+  await routeAllowance(store, s, 'send', caller);
+  const reply = await zhenzi(p.templateId ? 'sendTemplate' : 'send', p, s);
+  if (reply.code === 0 && p.messageId) await store.addSent(caller, p.messageId, Date.now());
+  return zhenziReply(reply);
+}
+
+async function balance(event, caller, store, s) {
+  await routeAllowance(store, s, 'balance', caller);
+  return zhenziReply(await zhenzi('balance', {}, s));
+}
+
+// Only ids this caller sent through `send`: never a code SMS, never another user's message.
+async function findSmsByMessageId(event, caller, store, s) {
+  const messageId = text(event, 'messageId', 64);
+  if (!messageId) throw refuse(100, 'messageId is empty');
+  await routeAllowance(store, s, 'findSmsByMessageId', caller);
+  if (!(await store.sentBy(caller, messageId))) return zhenziReply({ code: 0, data: {} });
+  return zhenziReply(await zhenzi('findSmsByMessageId', { messageId: messageId }, s));
+}
+
+// Vendor v2: the code goes to the page, which sends it itself. Same limits as sendCode.
+async function createCode(event, caller, store, s) {
+  const number = numberOf(event);
+  await routeAllowance(store, s, 'createCode', caller);
+  const issued = await issueCode(event, caller, store, s, number);
+  if (issued.err) return failure('createCode', issued.err);
+  await store.add(caller, number, issued.ok.record);
   return { code: 'success', msg: '', data: issued.ok.code };
 }
 
-exports.main = async (event) => {
+const ROUTES = { sendCode, validateCode, checkVerified, send, balance, findSmsByMessageId, createCode };
+
+async function handle(route, event) {
   await sdk.ready();
-  const s = settings();
-  const context = cloud.getWXContext();
-  s.clientIp = context.CLIENTIP || undefined; // lets Zhenzi apply its per-IP cap
-  const caller = context.OPENID;
-  const store = createStore(cloud.database());
-  switch (event.$url) {
-    case 'send':
-      return event.templateId
-        ? zhenzi('sendTemplate', Object.assign({ clientIp: s.clientIp }, pick(event, ['number', 'templateId', 'templateParams', 'messageId', 'clientIp'])), s)
-        : zhenzi('send', Object.assign({ clientIp: s.clientIp }, pick(event, ['number', 'message', 'messageId', 'clientIp'])), s);
-    case 'balance':
-      return zhenzi('balance', {}, s);
-    case 'findSmsByMessageId':
-      return zhenzi('findSmsByMessageId', { messageId: event.messageId }, s);
-    case 'sendCode':
-      return sendCode(event, caller, store, s);
-    case 'validateCode':
-      return validateCode(event, caller, store, s);
-    case 'createCode':
-      return createCode(event, caller, store, s);
-    default:
-      return { code: 100, data: 'unknown $url: ' + event.$url };
+  if (!Object.prototype.hasOwnProperty.call(ROUTES, route)) throw refuse(100, 'unknown $url: ' + route.slice(0, 40));
+  let size = Infinity;
+  try {
+    size = JSON.stringify(event).length;
+  } catch (e) {
+    throw refuse(100, 'the event is not JSON');
+  }
+  if (size > MAX_EVENT_CHARS) throw refuse(100, 'the event is over ' + MAX_EVENT_CHARS + ' characters');
+  const read = settings.read();
+  if (read.err) throw refuse(9001, read.err.name + ' ' + read.err.why, envSolution(read.err.name));
+  const s = read.ok;
+  const checked = JSON.parse(sdk._core().buildRequest('balance', JSON.stringify(s.config), '{}'));
+  if (checked.err) throw new Refusal(inCloud(checked.err));
+  if (settings.OPT_IN.indexOf(route) >= 0 && !s.routes.has(route)) {
+    const why = route === 'createCode' ? 'it hands the code to the phone; use sendCode' : 'it lets any user of the mini-program use it';
+    const info = errorInfo(9001, "route '" + route + "' is off: " + why, '这个路由默认关闭（它让任何用户发短信、查余额或拿到验证码）。确需时设置环境变量 ZHENZI_COMPAT=vendor 或 ZHENZI_ROUTES=' + route + '（docs/guide.md §8）');
+    throw new Refusal(Object.assign(info, { tag: 'disabled' }));
+  }
+  // Who calls is what WeChat says, never what the event says.
+  const context = cloud.getWXContext() || {};
+  const caller = typeof context.OPENID === 'string' ? context.OPENID : '';
+  if (!caller) {
+    throw new Refusal(Object.assign(errorInfo(9001, 'no OPENID: only mini-program users (and cloud functions they call through) may use zhenzisms', '从小程序用 wx.cloud.callFunction 调用；定时触发器、控制台测试等没有用户身份的调用会被拒绝'), { tag: 'no_openid' }));
+  }
+  const ip = typeof context.CLIENTIP === 'string' ? context.CLIENTIP.trim() : '';
+  s.clientIp = /^[0-9A-Fa-f:.]{2,45}$/.test(ip) ? ip : '';
+  return ROUTES[route](event, caller, createStore(cloud.database(), COLLECTION), s);
+}
+
+exports.main = async (event) => {
+  const ev = event && typeof event === 'object' ? event : {};
+  const route = typeof ev.$url === 'string' ? ev.$url : '';
+  try {
+    return await handle(route, ev);
+  } catch (e) {
+    let info;
+    try {
+      info = e instanceof Refusal ? e.info
+        : isMissingCollection(e) ? errorInfo(9001, 'the database collection ' + COLLECTION + ' does not exist', '在云开发控制台 → 数据库中创建集合 ' + COLLECTION + '（权限：仅创建者可读写即可）')
+          : errorInfo(9105, 'the cloud function failed: ' + String(e && e.message || e).slice(0, 200));
+    } catch (unloaded) {
+      info = { code: 9104, kind: 'load', reason: 'SDK 未就绪（WebAssembly 未加载或加载失败）', message: String(e && e.message || e).slice(0, 200), solution: '重新上传并部署云函数（云端安装依赖）', retriable: false };
+    }
+    const tag = info.tag;
+    delete info.tag;
+    log(route, info);
+    return failure(ROUTES[route] ? route : '', info, tag);
   }
 };
+
+// For tests and other cloud functions: the settings' defaults.
+exports.defaults = settings.defaults;

@@ -38,6 +38,8 @@ var LOAD_FAILED = /* generated: error 9104 */ {
   "retriable": false
 } /* end */;
 var DEFAULT_TIMEOUT_MS = 10000;
+var MAX_TIMER_MS = 2147483647; // setTimeout fires at once beyond this
+var MAX_PARAMS = 1 << 20; // characters of params handed to the wasm (replies: the transports cap them)
 var POOL_BYTES = 1024; // CSPRNG bytes kept ahead of need: a code takes 48
 // The release, written in by tools/assemble.js from Cargo.toml (the one place it is set).
 var VERSION = '0.0.0-dev';
@@ -203,6 +205,7 @@ function createSdk(platform, defaults) {
     return load().then(function (c) {
       var text = params === null ? null : safeJson(params || {}); // null: unreadable
       if (text === null) return decode(c.errorInfo(100, 'the arguments cannot be read as JSON'));
+      if (text.length > MAX_PARAMS) return decode(c.errorInfo(100, 'params over 1 MB'));
       var built = decode(c.buildRequest(op, JSON.stringify(config), text));
       if (built.err) return built;
       (built.ok.warn || []).forEach(warn);
@@ -220,7 +223,7 @@ function createSdk(platform, defaults) {
   }
 
   function attempt(c, op, req, options, tries) {
-    var timeoutMs = options.timeoutMs || DEFAULT_TIMEOUT_MS;
+    var timeoutMs = Math.min(Math.max(Number(options.timeoutMs) || DEFAULT_TIMEOUT_MS, 1), MAX_TIMER_MS);
     return platform.request({ url: req.url, method: req.method, header: req.header, body: req.body, timeoutMs: timeoutMs }).then(function (res) {
       var outcome = decode(c.parseReply(op, res.status, res.body));
       outcome.status = res.status;

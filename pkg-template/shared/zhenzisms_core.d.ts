@@ -17,7 +17,7 @@ export function errorInfo(code: number, detail: string): string;
 export function errorTable(): string;
 /** → JSON `{ok: {code, record}}` or `{err, vendor}`. */
 export function codeIssue(input: string, entropy: Uint8Array): string;
-/** → JSON `{ok: {result, record}}`. */
+/** → JSON `{ok: {result, record, number}}`; `number` is the canonical form of the input ('' if none). */
 export function codeVerify(input: string): string;
 /** Node's module only (cargo feature `server`; absent from the mini-program's): Tencent Cloud
  *  SendSms signed with TC3-HMAC-SHA256 at `nowSeconds`. → JSON `{ok: {url, method, header, body}}` or `{err}`. */

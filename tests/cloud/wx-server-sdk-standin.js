@@ -3,6 +3,10 @@
 // (collection → where / orderBy / limit / get / add / update, dot paths in queries).
 // Every database call yields to the event loop first, as a network round trip would, so
 // concurrent invocations interleave and conditional updates are really exercised.
+// Where it matters it behaves like the real SDK (README.md lists what still differs):
+// where() drops fields whose value is undefined and throws when every field is undefined;
+// a collection that was not created fails with errCode -502005; get() returns at most 100;
+// callFunction reaches the functions a test registers, as the same user.
 'use strict';
 
 function clone(v) {
@@ -17,20 +21,38 @@ function matches(doc, query) {
   return Object.keys(query).every((k) => at(doc, k) === query[k]);
 }
 
+// As @cloudbase/database does: undefined fields are left out of the query (so a where()
+// meant for one user may match everyone's documents), and a query left empty that way throws.
+function cleanQuery(q) {
+  const keys = Object.keys(q || {});
+  const kept = keys.filter((k) => q[k] !== undefined);
+  if (keys.length > 0 && kept.length === 0) throw new Error('errCode: -1 | errMsg: query field value can not be undefined');
+  return Object.fromEntries(kept.map((k) => [k, q[k]]));
+}
+
+function missingCollection(name) {
+  const e = new Error('errCode: -502005 database collection not exists | errMsg: [ResourceNotFound] Db or Table not exist: ' + name);
+  e.errCode = -502005;
+  return e;
+}
+
 function tick() {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-function createDatabase() {
-  const collections = new Map();
+const MAX_GET = 100; // the server SDK's default (and cap without limit()) per get()
+
+// `collections`: the ones that exist (created in the console); others fail like the real ones.
+function createDatabase({ collections: names = ['sms-record'] } = {}) {
+  const collections = new Map(names.map((n) => [n, []]));
   let nextId = 1;
   function docs(name) {
-    if (!collections.has(name)) collections.set(name, []);
+    if (!collections.has(name)) throw missingCollection(name);
     return collections.get(name);
   }
   function query(name, where, order, max) {
     return {
-      where: (q) => query(name, Object.assign({}, where, q), order, max),
+      where: (q) => query(name, Object.assign({}, where, cleanQuery(q)), order, max),
       orderBy: (field, direction) => query(name, where, { field, direction }, max),
       limit: (n) => query(name, where, order, n),
       async get() {
@@ -40,7 +62,7 @@ function createDatabase() {
           const sign = order.direction === 'desc' ? -1 : 1;
           found = found.slice().sort((a, b) => (at(a, order.field) > at(b, order.field) ? sign : at(a, order.field) < at(b, order.field) ? -sign : 0));
         }
-        if (max !== undefined) found = found.slice(0, max);
+        found = found.slice(0, Math.min(max === undefined ? MAX_GET : max, MAX_GET));
         return { data: clone(found) };
       },
       // Merges `data` into every matching document, atomically (no await between match and write).
@@ -65,14 +87,18 @@ function createDatabase() {
         },
       });
     },
-    // For tests: everything stored in a collection.
-    dump: (name) => clone(docs(name)),
+    createCollection: async (name) => {
+      await tick();
+      if (!collections.has(name)) collections.set(name, []);
+    },
+    // For tests: everything stored in a collection ([] if it does not exist).
+    dump: (name) => (collections.has(name) ? clone(docs(name)) : []),
   };
 }
 
 function createCloudSdk(options = {}) {
-  const db = createDatabase();
-  const context = { OPENID: options.openid || 'sim-openid-1', APPID: 'wxsimulator', UNIONID: '', CLIENTIP: '127.0.0.1' };
+  const db = createDatabase({ collections: options.collections });
+  const context = { OPENID: 'openid' in options ? options.openid : 'sim-openid-1', APPID: 'wxsimulator', UNIONID: '', CLIENTIP: '127.0.0.1', SOURCE: 'wx_client' };
   return {
     DYNAMIC_CURRENT_ENV: Symbol('DYNAMIC_CURRENT_ENV'),
     inits: [],
@@ -83,6 +109,21 @@ function createCloudSdk(options = {}) {
     getWXContext: () => Object.assign({}, context),
     database: () => db,
     db,
+    // Cloud functions another function may call: name → exports.main. The callee sees the
+    // caller's user (OPENID) — the assumption the guide states — and SOURCE 'wx_client,scf'.
+    functions: {},
+    async callFunction({ name, data }) {
+      const main = this.functions[name];
+      if (!main) throw Object.assign(new Error('errCode: -501000 FunctionName parameter could not be found'), { errCode: -501000 });
+      const source = context.SOURCE;
+      context.SOURCE = source + ',scf';
+      try {
+        const result = await main(JSON.parse(JSON.stringify(data || {})), {});
+        return { result: JSON.parse(JSON.stringify(result === undefined ? null : result)), errMsg: 'cloud.callFunction:ok' };
+      } finally {
+        context.SOURCE = source;
+      }
+    },
   };
 }
 

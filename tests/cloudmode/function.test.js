@@ -1,6 +1,7 @@
 // The built cloud function (dist/cloudfunctions/zhenzisms) invoked as WeChat would, with the
-// wx-server-sdk stand-in and the sandbox as Zhenzi: every $url route, its errors, and the
-// secret and the codes kept out of every reply.
+// wx-server-sdk stand-in and the sandbox as Zhenzi: every $url route (the opt-in ones turned
+// on with ZHENZI_COMPAT=vendor), its errors, and the secret and the codes kept out of every
+// reply. The attacks on cloud mode and the default-off routes are in attacks.test.js.
 'use strict';
 const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert');
@@ -20,7 +21,7 @@ const replies = []; // every reply of every test, checked for the secret at the 
 
 before(async () => {
   sb = await startSandbox({ port: 0, fixture: { apps: [{ appId: '10001', appSecret: SECRET, appName: '云短信体验', balance: 1000 }] } });
-  env = { ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: SECRET, ZHENZI_API_URL: sb.url };
+  env = { ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: SECRET, ZHENZI_API_URL: sb.url, ZHENZI_COMPAT: 'vendor' };
   cloudSdk = createCloudSdk({ openid: 'openid-alice' });
   const run = invoker(loadCloudFunction(cloudSdk), cloudSdk);
   invoke = async (data) => {
@@ -40,8 +41,23 @@ after(async () => {
   destroyAgents();
 });
 
+// A Zhenzi route's reply carries both vendor spellings: v2's bare body and v1's {body}.
+function bare(reply) {
+  assert.deepEqual(reply.body, { code: reply.code, data: reply.data }, 'body repeats {code, data}');
+  const copy = Object.assign({}, reply);
+  delete copy.body;
+  return copy;
+}
+
+// validateCode's reply: {code, msg, data} (v1 reads msg, v2 data), plus `verified` on success.
+function outcome(reply) {
+  assert.equal(reply.msg, reply.data);
+  return { code: reply.code, msg: reply.msg };
+}
+
 function assertErrorShape(reply, code, kind) {
   assert.equal(reply.code, code);
+  assert.deepEqual(reply.body, { code: reply.code, data: reply.data });
   assert.equal(typeof reply.data, 'string');
   assert.ok(reply.error, 'an error object');
   assert.equal(reply.error.code, code);
@@ -55,9 +71,9 @@ test('the function initialises wx-server-sdk with the current environment', () =
   assert.equal(cloudSdk.inits[0].env, cloudSdk.DYNAMIC_CURRENT_ENV);
 });
 
-test('send (text) → {code: 0, data}; the caller\'s IP goes to Zhenzi as clientIp', async () => {
+test('send (text) → {code: 0, data, body}; the caller\'s IP goes to Zhenzi as clientIp', async () => {
   const reply = await invoke({ $url: 'send', number: NUMBER, message: '云函数发送的短信', messageId: 'cf-1' });
-  assert.deepEqual(reply, { code: 0, data: '发送成功' });
+  assert.deepEqual(bare(reply), { code: 0, data: '发送成功' });
   assert.equal(sb.requests.length, 1);
   assert.equal(sb.requests[0].path, '/sms/send.do');
   assert.equal(sb.requests[0].form.appId, '10001');
@@ -68,7 +84,7 @@ test('send (text) → {code: 0, data}; the caller\'s IP goes to Zhenzi as client
 
 test('send (template) fills the template', async () => {
   const reply = await invoke({ $url: 'send', number: NUMBER, templateId: '1001', templateParams: ['九八七六', 3] });
-  assert.deepEqual(reply, { code: 0, data: '发送成功' });
+  assert.deepEqual(bare(reply), { code: 0, data: '发送成功' });
   assert.equal(sb.requests[0].path, '/sms/v2/send.do');
   assert.equal(sb.inbox(NUMBER)[0].message, '您的验证码为九八七六，3分钟内有效。【云短信体验】');
 });
@@ -97,7 +113,7 @@ test('findSmsByMessageId → the record, and {} for an unknown id', async () => 
   assert.equal(found.data.message, '可查询');
   assert.equal(found.data.toNumber, NUMBER);
   assert.equal(found.data.messageId, 'cf-find');
-  assert.deepEqual(await invoke({ $url: 'findSmsByMessageId', messageId: 'nobody' }), { code: 0, data: {} });
+  assert.deepEqual(bare(await invoke({ $url: 'findSmsByMessageId', messageId: 'nobody' })), { code: 0, data: {} });
 });
 
 // Every value in a stored document, deep.
@@ -125,13 +141,15 @@ test('validateCode: wrong, right, used again; another caller cannot use it', asy
   await invoke({ $url: 'sendCode', number: OTHER, message: '验证码{code}' });
   const code = codeFromInbox(sb, OTHER);
   const wrong = code === '000000' ? '111111' : '000000';
-  assert.deepEqual(await invoke({ $url: 'validateCode', number: OTHER, code: wrong }), { code: 'code_error', msg: '验证码不一致!' });
-  assert.deepEqual(await invoke({ $url: 'validateCode', number: '13700137000', code }), { code: 'number_error', msg: '手机号码错误!' });
+  assert.deepEqual(outcome(await invoke({ $url: 'validateCode', number: OTHER, code: wrong })), { code: 'code_error', msg: '验证码不一致!' });
+  assert.deepEqual(outcome(await invoke({ $url: 'validateCode', number: '13700137000', code })), { code: 'number_error', msg: '手机号码错误!' });
   cloudSdk.context.OPENID = 'openid-mallory';
-  assert.deepEqual(await invoke({ $url: 'validateCode', number: OTHER, code }), { code: 'empty', msg: '未生成验证码!' });
+  assert.deepEqual(outcome(await invoke({ $url: 'validateCode', number: OTHER, code })), { code: 'empty', msg: '未生成验证码!' });
   cloudSdk.context.OPENID = 'openid-frank';
-  assert.deepEqual(await invoke({ $url: 'validateCode', number: OTHER, code }), { code: 'success', msg: '验证通过' });
-  assert.deepEqual(await invoke({ $url: 'validateCode', number: OTHER, code }), { code: 'code_used', msg: '验证码已被使用!' });
+  const ok = await invoke({ $url: 'validateCode', number: OTHER, code });
+  assert.deepEqual(outcome(ok), { code: 'success', msg: '验证通过' });
+  assert.match(ok.verified.token, /^zv1\./);
+  assert.deepEqual(outcome(await invoke({ $url: 'validateCode', number: OTHER, code })), { code: 'code_used', msg: '验证码已被使用!' });
 });
 
 test('validateCode: of two concurrent checks of the right code exactly one succeeds', async () => {
@@ -163,7 +181,7 @@ test('sendCode with a template puts the code in place of "{code}"', async () => 
   assert.deepEqual(await invoke({ $url: 'sendCode', number, templateId: '1001', templateParams: ['{code}', '5'] }), { code: 'success', msg: '发送成功' });
   const code = codeFromInbox(sb, number);
   assert.equal(sb.inbox(number)[0].message, `您的验证码为${code}，5分钟内有效。【云短信体验】`);
-  assert.deepEqual(await invoke({ $url: 'validateCode', number, code }), { code: 'success', msg: '验证通过' });
+  assert.deepEqual(outcome(await invoke({ $url: 'validateCode', number, code })), { code: 'success', msg: '验证通过' });
 });
 
 test('sendCode errors: no {code} in the message, a bad number, a refused send', async () => {
@@ -185,30 +203,34 @@ test('sendCode errors: no {code} in the message, a bad number, a refused send', 
 });
 
 test('createCode is disabled by default, with a message saying why and what to use', async () => {
+  delete process.env.ZHENZI_COMPAT;
   const before = cloudSdk.db.dump('sms-record').length;
   const reply = await invoke({ $url: 'createCode', number: '13200132000' });
   assert.equal(reply.code, 'disabled');
   assert.match(reply.msg, /sendCode/);
-  assert.equal(reply.data, undefined);
+  assert.doesNotMatch(JSON.stringify(reply), /"\d{6}"/, 'no code');
   assert.equal(cloudSdk.db.dump('sms-record').length, before, 'nothing stored');
   process.env.ZHENZI_ALLOW_CREATE_CODE = 'yes'; // only the exact word true enables it
   assert.equal((await invoke({ $url: 'createCode', number: '13200132000' })).code, 'disabled');
 });
 
 test('createCode with ZHENZI_ALLOW_CREATE_CODE=true returns a code that validates', async () => {
+  delete process.env.ZHENZI_COMPAT;
   process.env.ZHENZI_ALLOW_CREATE_CODE = 'true';
   cloudSdk.context.OPENID = 'openid-erin';
   const reply = await invoke({ $url: 'createCode', number: '13200132000' });
   assert.equal(reply.code, 'success');
   assert.match(reply.data, /^\d{6}$/);
   assert.equal(sb.requests.length, 0, 'nothing is sent');
-  assert.deepEqual(await invoke({ $url: 'validateCode', number: '13200132000', code: reply.data }), { code: 'success', msg: '验证通过' });
+  assert.deepEqual(outcome(await invoke({ $url: 'validateCode', number: '13200132000', code: reply.data })), { code: 'success', msg: '验证通过' });
 });
 
-test('an unknown or missing $url → {code: 100, data}', async () => {
-  assert.deepEqual(await invoke({ $url: 'deleteEverything' }), { code: 100, data: 'unknown $url: deleteEverything' });
+test('an unknown or missing $url → {code: 100, data, error}', async () => {
+  const unknown = await invoke({ $url: 'deleteEverything' });
+  assertErrorShape(unknown, 100, 'input');
+  assert.equal(unknown.error.detail, 'unknown $url: deleteEverything');
   const missing = await invoke({ number: NUMBER });
-  assert.equal(missing.code, 100);
+  assertErrorShape(missing, 100, 'input');
   assert.equal(sb.requests.length, 0);
 });
 
@@ -229,7 +251,11 @@ test('errors come back as {code, data, error}: input, server, network, configura
   assertErrorShape(await invoke({ $url: 'send', number: NUMBER, message: 'x' }), 9001, 'config');
 
   setEnv(Object.assign({}, env, { ZHENZI_API_URL: 'http://127.0.0.1:' + (await closedPort()) }));
-  assertErrorShape(await invoke({ $url: 'findSmsByMessageId', messageId: 'x' }), 9100, 'network');
+  const down = await invoke({ $url: 'balance' });
+  assertErrorShape(down, 9100, 'network');
+  // A cloud function has no request-domain whitelist: its advice must not send the user there.
+  assert.doesNotMatch(down.error.solution, /合法域名|whitelist|domain/i);
+  assert.match(down.error.solution, /ZHENZI_API_URL/);
 });
 
 test('the secret is in no reply', () => {

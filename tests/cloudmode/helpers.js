@@ -10,7 +10,8 @@ const ROOT = path.resolve(__dirname, '../..');
 const FUNCTION_DIR = path.join(ROOT, 'dist/cloudfunctions/zhenzisms');
 const INDEX = path.join(FUNCTION_DIR, 'index.js');
 const NUMBER = '13800138000';
-const ENV_KEYS = ['ZHENZI_APP_ID', 'ZHENZI_APP_SECRET', 'ZHENZI_API_URL', 'ZHENZI_ALLOW_CREATE_CODE', 'ZHENZI_COOLDOWN_SECONDS', 'ZHENZI_CODE_KEY'];
+// Every variable the function reads starts with ZHENZI_: each test starts from none of them.
+const envKeys = () => Object.keys(process.env).filter((k) => k.startsWith('ZHENZI_'));
 
 // index.js compiled as a fresh module whose require('wx-server-sdk') is `cloudSdk`; its
 // relative requires (the SDK files beside it) load normally.
@@ -34,12 +35,41 @@ function invoker(fn, cloudSdk) {
 }
 
 function setEnv(values) {
-  for (const k of ENV_KEYS) delete process.env[k];
-  Object.assign(process.env, values);
+  clearEnv();
+  for (const [k, v] of Object.entries(values)) process.env[k] = String(v);
 }
 
 function clearEnv() {
-  for (const k of ENV_KEYS) delete process.env[k];
+  for (const k of envKeys()) delete process.env[k];
+}
+
+// Date.now as the cloud function sees it (it runs in this process): a clock tests move.
+function fakeClock(start = Date.UTC(2026, 10, 30, 1, 0, 0)) {
+  const real = Date.now;
+  const clock = {
+    now: start,
+    advance(ms) {
+      clock.now += ms;
+    },
+    restore() {
+      Date.now = real;
+    },
+  };
+  Date.now = () => clock.now;
+  return clock;
+}
+
+// console.error lines written while `fn` runs (the function's 云函数日志).
+async function capturingErrors(fn) {
+  const lines = [];
+  const real = console.error;
+  console.error = (...args) => lines.push(args.map(String).join(' '));
+  try {
+    const result = await fn();
+    return { result, lines };
+  } finally {
+    console.error = real;
+  }
 }
 
 // Keep-alive sockets of the cloud function's copy of the Node platform.
@@ -54,4 +84,4 @@ function codeFromInbox(sb, number) {
   return m && m[1];
 }
 
-module.exports = { ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox };
+module.exports = { ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors };
