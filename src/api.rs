@@ -115,6 +115,24 @@ fn record_of(v: &Json, key: &str) -> Option<Record> {
     v.get(key).and_then(Record::from_json)
 }
 
+/// Cloud mode's limits per number, caller and pair. Only the server module reads them: the
+/// phone's module refuses them rather than ignore a limit.
+#[cfg(any(feature = "server", test))]
+fn limits(v: &Json) -> Result<Vec<Limit>, Error> {
+    Ok(match v.get("limits") {
+        Some(Json::Arr(items)) => items.iter().map(Limit::from_json).collect(),
+        _ => vec![],
+    })
+}
+
+#[cfg(not(any(feature = "server", test)))]
+fn limits(v: &Json) -> Result<Vec<Limit>, Error> {
+    match v.get("limits") {
+        None => Ok(vec![]),
+        Some(_) => Err(Error::new(CONFIG, "limits need the server module")),
+    }
+}
+
 /// `{number, now, key?, policy?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits` are
 /// `[[sentAt, day, count, cooldownMs, cap], …]` (cloud mode: per number, caller, pair).
 /// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9001 no time, 9201 cooldown,
@@ -122,10 +140,7 @@ fn record_of(v: &Json, key: &str) -> Option<Record> {
 pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     let issued = (|| {
         let v = arg(input, "input")?;
-        let limits: Vec<Limit> = match v.get("limits") {
-            Some(Json::Arr(items)) => items.iter().map(Limit::from_json).collect(),
-            _ => vec![],
-        };
+        let limits = limits(&v)?;
         let req = Issue {
             number: v.str_field("number").unwrap_or(""),
             now: v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN),

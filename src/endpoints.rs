@@ -63,15 +63,28 @@ impl Route {
 /// IPv4 literals in 127.0.0.0/8. A name that merely starts with `127.` (`127.evil.example`)
 /// is a public host and is refused.
 pub fn is_loopback(host: &str) -> bool {
-    let rest = host.strip_prefix("127.").unwrap_or("-");
-    let byte = |p: &str| {
-        (1..=3).contains(&p.len())
-            && p.bytes().all(|b| b.is_ascii_digit())
-            && (p.len() < 3 || p <= "255")
+    if host == "localhost" || host == "::1" {
+        return true;
+    }
+    let Some(rest) = host.strip_prefix("127.") else {
+        return false;
     };
-    host == "localhost"
-        || host == "::1"
-        || (rest.split('.').count() == 3 && rest.split('.').all(byte))
+    // Three more dot-separated numbers of 1–3 digits, each ≤ 255 (a byte loop: small in wasm).
+    let (mut parts, mut value, mut digits) = (0, 0u32, 0);
+    for b in rest.bytes().chain(Some(b'.')) {
+        match b {
+            b'0'..=b'9' if digits < 3 => {
+                value = value * 10 + u32::from(b - b'0');
+                digits += 1;
+            }
+            b'.' if digits > 0 && value <= 255 => {
+                parts += 1;
+                (value, digits) = (0, 0);
+            }
+            _ => return false,
+        }
+    }
+    parts == 3
 }
 
 #[cfg(test)]
