@@ -87,15 +87,15 @@ function describeResponse(res, errorInfo) {
   const body = res && res.data && typeof res.data === 'object' ? res.data : null;
   const code = body ? Number(body.code) : NaN;
   if (body && body.code != null && body.code !== '' && code === 0) return { ok: true, data: body.data };
-  let info = null;
-  if (!Number.isNaN(code) && typeof errorInfo === 'function') {
+  // The SDK's ZhenziError first: it carries what happened this time (detail); else the table's row.
+  let info = res && res.error && typeof res.error === 'object' ? res.error : null;
+  if (!info && !Number.isNaN(code) && typeof errorInfo === 'function') {
     try {
       info = errorInfo(code);
     } catch (e) {
       info = null;
     }
   }
-  if (!info && res && res.error && typeof res.error === 'object') info = res.error; // a ZhenziError
   info = Object.assign({ code: Number.isNaN(code) ? (body ? body.code : null) : code, kind: '', reason: '', solution: '' }, info);
   let detail = '';
   if (body && typeof body.data === 'string') detail = body.data;

@@ -60,7 +60,8 @@ function routeRefusal(mode, res, info) {
   const text = [body.data, body.msg, info && info.detail, info && info.reason].filter((t) => typeof t === 'string').join(' ');
   if (!numeric && body.code != null) return ROUTE_OFF;
   if (/^(disabled|forbidden|denied|off|route|route_off|route_disabled|not_enabled|not_allowed|opt_?in|compat)$/.test(kind)) return ROUTE_OFF;
-  if (/unknown \$url|未开启|未启用|已关闭|默认关闭|未开放|not enabled|not allowed|disabled|opt[- ]?in|ZHENZI_COMPAT/i.test(text)) return ROUTE_OFF;
+  // zhenzisms answers a route the deployer left off with 9001 and the detail "route 'balance' is off: …".
+  if (/route '\w+' is off|unknown \$url|未开启|未启用|已关闭|默认关闭|未开放|not enabled|not allowed|disabled|opt[- ]?in|ZHENZI_COMPAT/i.test(text)) return ROUTE_OFF;
   return '';
 }
 
