@@ -24,16 +24,16 @@ const { signToken, verifyToken } = require('./zhenzisms_token.js');
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 
-const MESSAGES = {
-  success: '验证通过',
-  empty: '未生成验证码!',
-  number_error: '手机号码错误!',
-  code_expired: '验证码已过期!',
-  code_error: '验证码不一致!',
-  code_used: '验证码已被使用!',
-  too_many_attempts: '错误次数过多，请重新获取验证码!',
-  not_verified: '该用户最近没有验证过这个号码',
-};
+// What each verification outcome answers beside it (msg / data), as the vendor's function did:
+// the texts are the core's (vocabulary()), read once the wasm is in.
+let outcomeTexts = null;
+function outcomeText(result) {
+  if (!outcomeTexts) {
+    outcomeTexts = { not_verified: '该用户最近没有验证过这个号码' };
+    for (const o of JSON.parse(sdk._core().vocabulary()).outcomes) outcomeTexts[o.result === 'ok' ? 'success' : o.result] = o.text;
+  }
+  return outcomeTexts[result];
+}
 const COLLECTION = 'sms-record';
 const MAX_EVENT_CHARS = 16384;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -252,6 +252,8 @@ async function sendCode(event, caller, store, s) {
     clientIp: s.clientIp,
     call: (op, params) => zhenzi(op, params, s),
     errorInfo: errorInfo,
+    provider: s.provider,
+    budgetMs: s.budgetMs,
   });
   if (sent.err && !sent.err.unsure) {
     await issued.release(); // nothing was sent: no cooldown, nothing counted
@@ -277,20 +279,20 @@ async function validateCode(event, caller, store, s) {
     if (!v.ok) throw new Refusal(v.err);
     const r = v.ok;
     if (doc && JSON.stringify(r.record) !== JSON.stringify(doc.record) && !(await store.replace(doc, r.record))) continue;
-    if (r.result !== 'ok') return { code: r.result, msg: MESSAGES[r.result], data: MESSAGES[r.result] };
+    if (r.result !== 'ok') return { code: r.result, msg: outcomeText(r.result), data: outcomeText(r.result) };
     const at = Date.now();
     const claim = { openid: caller, number: r.record.number, verifiedAt: at, expiresAt: at + s.verifyMs };
     await store.addVerified({ openid: caller, number: claim.number, at: at, expiresAt: claim.expiresAt });
-    return { code: 'success', msg: MESSAGES.success, data: MESSAGES.success, verified: { token: signToken(claim, s.verifyKey), expiresAt: claim.expiresAt } };
+    return { code: 'success', msg: outcomeText('success'), data: outcomeText('success'), verified: { token: signToken(claim, s.verifyKey), expiresAt: claim.expiresAt } };
   }
-  return { code: 'code_used', msg: MESSAGES.code_used, data: MESSAGES.code_used };
+  return { code: 'code_used', msg: outcomeText('code_used'), data: outcomeText('code_used') };
 }
 
 // {number?, token?, maxAgeSeconds?} → did the CALLER verify (this number) within the age?
 async function checkVerified(event, caller, store, s) {
   const now = Date.now();
   const maxMs = Math.min(s.verifyMs, (asked(event, 'maxAgeSeconds') || Infinity) * 1000);
-  const no = (why) => ({ code: 'not_verified', msg: MESSAGES.not_verified, data: MESSAGES.not_verified, detail: why });
+  const no = (why) => ({ code: 'not_verified', msg: outcomeText('not_verified'), data: outcomeText('not_verified'), detail: why });
   let number;
   if (text(event, 'number', 64) !== '') {
     number = canonical(text(event, 'number', 64));
@@ -361,8 +363,12 @@ async function handle(route, event) {
   const read = settings.read();
   if (read.err) throw refuse(9001, read.err.name + ' ' + read.err.why, envSolution(read.err.name));
   const s = read.ok;
-  const checked = JSON.parse(sdk._core().buildRequest('balance', JSON.stringify(s.config), '{}'));
-  if (checked.err) throw new Refusal(inCloud(checked.err));
+  if (s.provider.name === 'zhenzi') {
+    const checked = JSON.parse(sdk._core().buildRequest('balance', JSON.stringify(s.config), '{}'));
+    if (checked.err) throw new Refusal(inCloud(checked.err));
+  } else if (ZHENZI_ROUTES.indexOf(route) >= 0) {
+    throw refuse(9001, "route '" + route + "' talks to Zhenzi, and SMS_PROVIDER is " + s.provider.name, '这个路由只用于榛子云（SMS_PROVIDER=zhenzi）');
+  }
   if (settings.OPT_IN.indexOf(route) >= 0 && !s.routes.has(route)) {
     const why = route === 'createCode' ? 'it hands the code to the phone; use sendCode' : 'it lets any user of the mini-program use it';
     const info = errorInfo(9001, "route '" + route + "' is off: " + why, '这个路由默认关闭（它让任何用户发短信、查余额或拿到验证码）。确需时设置环境变量 ZHENZI_COMPAT=vendor 或 ZHENZI_ROUTES=' + route + '（docs/guide.md §8）');

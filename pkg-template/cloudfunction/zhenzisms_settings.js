@@ -5,6 +5,7 @@
 'use strict';
 
 const crypto = require('crypto');
+const { fromEnv } = require('./zhenzisms_provider.js');
 
 // Numbers: [name, default, min, max]. Defaults informed by peers (docs/guide.md, security):
 // Twilio Verify 5 checks and 5 sends per verification, 10-minute codes; Tencent 1 per 30 s
@@ -38,10 +39,26 @@ function problem(name, why) {
 
 // → {ok: settings} or {err: {name, why}} for the first bad variable.
 function read() {
+  // Which service sends the codes (SMS_PROVIDER): Zhenzi needs its app; Tencent its own variables.
+  const provider = fromEnv(process.env);
+  const tencent = provider.name === 'tencent';
+  const named = raw('SMS_PROVIDER').toLowerCase();
+  if (named && named !== 'zhenzi' && named !== 'tencent') return { err: problem('SMS_PROVIDER', "must be 'zhenzi' or 'tencent'") };
+  if (tencent && provider.problems.length) {
+    // Each problem is a sentence that starts with the variable to fix.
+    const first = /[A-Z][A-Z0-9_]{3,}/.exec(provider.problems[0]);
+    return { err: problem(first ? first[0] : 'SMS_PROVIDER', '(SMS_PROVIDER=tencent): ' + provider.problems.join('; ')) };
+  }
   const appId = raw('ZHENZI_APP_ID');
   const secret = raw('ZHENZI_APP_SECRET');
-  if (!appId) return { err: problem('ZHENZI_APP_ID', 'is not set') };
-  if (!secret) return { err: problem('ZHENZI_APP_SECRET', 'is not set') };
+  if (!tencent && !appId) return { err: problem('ZHENZI_APP_ID', 'is not set') };
+  if (!tencent && !secret) return { err: problem('ZHENZI_APP_SECRET', 'is not set') };
+  // The code hash's key must be secret and stable: Zhenzi's appSecret, Tencent's own SecretKey,
+  // or ZHENZI_CODE_KEY (needed with the runtime's temporary credentials, which rotate).
+  const stable = tencent ? raw('TENCENT_SECRET_KEY') : secret;
+  if (!raw('ZHENZI_CODE_KEY') && !stable) {
+    return { err: problem('ZHENZI_CODE_KEY', 'is not set: with the runtime\'s temporary Tencent credentials the code hash needs a key of its own (a long random string)') };
+  }
   /** @type {Record<string, number>} */
   const n = {};
   for (const [name, fallback, min, max] of NUMBERS) {
@@ -61,10 +78,11 @@ function read() {
     routes.add(r);
   }
   if (raw('ZHENZI_ALLOW_CREATE_CODE') === 'true') routes.add('createCode'); // the older switch
-  const codeKey = raw('ZHENZI_CODE_KEY') || 'zhenzisms-code-key:' + secret;
+  const codeKey = raw('ZHENZI_CODE_KEY') || 'zhenzisms-code-key:' + stable;
   const verifyKey = raw('ZHENZI_VERIFY_KEY') || crypto.createHmac('sha256', codeKey).update('zhenzisms verified-token key').digest('hex');
   return {
     ok: {
+      provider: provider,
       config: { route: 'direct', apiUrl: raw('ZHENZI_API_URL') || undefined, appId: appId, appSecret: secret },
       key: codeKey,
       verifyKey: verifyKey,
