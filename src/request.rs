@@ -129,7 +129,10 @@ pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
                 }
                 message.to_string()
             }),
-            ("number", validate::number(&param(params, "number"))?),
+            (
+                "number",
+                crate::number::normalise(&param(params, "number"))?,
+            ),
             ("messageId", message_id(&mut warn)),
             (
                 "clientIp",
@@ -145,7 +148,10 @@ pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
                 "templateParams",
                 validate::template_params(params.get("templateParams"), &mut warn)?,
             ),
-            ("number", validate::number(&param(params, "number"))?),
+            (
+                "number",
+                crate::number::normalise(&param(params, "number"))?,
+            ),
             ("messageId", message_id(&mut warn)),
             (
                 "clientIp",

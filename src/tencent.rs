@@ -130,7 +130,7 @@ pub fn e164(raw: &str) -> Result<String, Error> {
     let bad = |why: &str| Err(Error::new(PARAM_FORMAT, ["number ", why].concat()));
     match s.strip_prefix('+') {
         Some(rest) if rest.starts_with("86") => {
-            validate::number(&rest[2..]).map(|n| ["+86", &n].concat())
+            crate::number::normalise(&rest[2..]).map(|n| ["+86", &n].concat())
         }
         Some(rest) => {
             if digits(rest) && (8..=15).contains(&rest.len()) && !rest.starts_with('0') {
@@ -140,7 +140,7 @@ pub fn e164(raw: &str) -> Result<String, Error> {
             }
         }
         None if s.is_empty() => bad("is empty"),
-        None => validate::number(&s).map(|n| ["+86", &n].concat()),
+        None => crate::number::normalise(&s).map(|n| ["+86", &n].concat()),
     }
 }
 

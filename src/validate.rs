@@ -6,28 +6,6 @@ use crate::json::{int_text, Json};
 
 pub const MAX_MESSAGE_CHARS: usize = 1000;
 
-/// A mainland mobile number: 11 digits, `1[3-9]…`. Surrounding white space and a `+86`
-/// prefix are accepted and removed; anything else is refused with 100.
-pub fn number(raw: &str) -> Result<String, Error> {
-    let trimmed = raw.trim();
-    let digits = trimmed.strip_prefix("+86").unwrap_or(trimmed).trim_start();
-    let b = digits.as_bytes();
-    let ok = b.len() == 11
-        && b.iter().all(u8::is_ascii_digit)
-        && b[0] == b'1'
-        && (b'3'..=b'9').contains(&b[1]);
-    if ok {
-        Ok(digits.to_string())
-    } else if trimmed.is_empty() {
-        Err(Error::new(PARAM_FORMAT, "number is empty"))
-    } else {
-        Err(Error::new(
-            PARAM_FORMAT,
-            "number must be an 11-digit mainland mobile number starting with 13-19",
-        ))
-    }
-}
-
 /// 1..=1000 characters (Unicode scalar values, as the vendor counts 字, not bytes).
 pub fn message(raw: &str) -> Result<&str, Error> {
     if raw.trim().is_empty() {
@@ -182,29 +160,6 @@ mod tests {
 
     fn code_of<T: std::fmt::Debug>(r: Result<T, Error>) -> i32 {
         r.unwrap_err().code
-    }
-
-    #[test]
-    fn numbers() {
-        assert_eq!(number("15811112222").unwrap(), "15811112222");
-        assert_eq!(number("  15811112222\n").unwrap(), "15811112222");
-        assert_eq!(number("+86 19911112222").unwrap(), "19911112222");
-        assert_eq!(number("+8613011112222").unwrap(), "13011112222");
-        for bad in [
-            "",
-            "   ",
-            "1581111222",   // 10 digits
-            "158111122223", // 12 digits
-            "1581111222a",
-            "25811112222",
-            "12811112222",
-            "1581111 2222",
-            "１５８１１１１２２２２", // full-width digits
-            "+1 15811112222",
-            "015811112222",
-        ] {
-            assert_eq!(code_of(number(bad)), 100, "{bad:?}");
-        }
     }
 
     #[test]
