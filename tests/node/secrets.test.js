@@ -4,7 +4,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert');
-const util = require('util');
+const { withConsole, renderings } = require('./leaks.js');
 const { sdk, NUMBER, startSandbox, closedPort, destroyAgents } = require('./helpers.js');
 
 const SECRET = 'SECRET-5f0c9d';
@@ -26,34 +26,6 @@ after(async () => {
   await sb.close();
   destroyAgents();
 });
-
-// Runs `fn` with console.* recorded (and silenced); returns [result, lines].
-async function withConsole(fn) {
-  const lines = [];
-  const saved = {};
-  for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir']) {
-    saved[level] = console[level];
-    console[level] = (...args) => lines.push(util.format(...args));
-  }
-  try {
-    return [await fn(), lines];
-  } finally {
-    Object.assign(console, saved);
-  }
-}
-
-// Every way a value may be turned into text.
-function renderings(value) {
-  const out = [util.inspect(value, { depth: 8, showHidden: true }), util.inspect(value, { depth: 8, showHidden: true, customInspect: false })];
-  try {
-    out.push(JSON.stringify(value));
-  } catch (e) {
-    out.push(String(e));
-  }
-  if (value instanceof Error) out.push(String(value), value.message, value.stack);
-  else if (value !== null && value !== undefined) out.push(String(value));
-  return out;
-}
 
 function assertNoSecret(what, values) {
   for (const v of values) {

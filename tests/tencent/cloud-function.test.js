@@ -5,12 +5,11 @@
 const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert');
 const { startSandbox } = require('../sandbox/server.js');
-const { DEFAULT_TENCENT } = require('../sandbox/tencent.js');
+const h = require('./helpers.js');
 const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
 const { loadCloudFunction, invoker, destroyAgents, codeFromInbox } = require('../cloudmode/helpers.js');
 
-const [PERMANENT, TEMPORARY] = DEFAULT_TENCENT.credentials;
-const APP = DEFAULT_TENCENT.apps[0];
+const { TEMPORARY } = h;
 // Every variable the function reads for Tencent; each test sets exactly the ones it names.
 const KEYS = ['SMS_PROVIDER', 'TENCENT_SMS_SDK_APP_ID', 'TENCENT_SMS_SIGN_NAME', 'TENCENT_SMS_TEMPLATE_ID', 'TENCENT_SMS_ENDPOINT',
   'TENCENT_SECRET_ID', 'TENCENT_SECRET_KEY', 'TENCENTCLOUD_SECRETID', 'TENCENTCLOUD_SECRETKEY', 'TENCENTCLOUD_SESSIONTOKEN'];
@@ -26,18 +25,7 @@ function setEnv(values) {
   Object.assign(process.env, values);
 }
 
-// The five variables of the guide (explicit keys), plus the sandbox as the endpoint.
-function tencentEnv(more = {}) {
-  return Object.assign({
-    SMS_PROVIDER: 'tencent',
-    TENCENT_SMS_SDK_APP_ID: APP.sdkAppId,
-    TENCENT_SMS_SIGN_NAME: APP.signNames[0],
-    TENCENT_SMS_TEMPLATE_ID: '100001',
-    TENCENT_SECRET_ID: PERMANENT.secretId,
-    TENCENT_SECRET_KEY: PERMANENT.secretKey,
-    TENCENT_SMS_ENDPOINT: sb.url,
-  }, more);
-}
+const tencentEnv = (more) => h.tencentEnv(sb.url, more);
 
 before(async () => {
   sb = await startSandbox({ port: 0 });

@@ -5,7 +5,8 @@
 const { test } = require('node:test');
 const assert = require('node:assert');
 const path = require('path');
-const { DIST, PERMANENT, TEMPORARY, APP, NUMBER, clock, useSandbox } = require('./helpers.js');
+const h = require('./helpers.js');
+const { DIST, TEMPORARY, NUMBER, clock, useSandbox } = h;
 
 const FUNCTION_DIR = path.join(DIST, 'cloudfunctions/zhenzisms');
 const { fromEnv } = require(path.join(FUNCTION_DIR, 'zhenzisms_provider.js'));
@@ -13,18 +14,7 @@ const { fromEnv } = require(path.join(FUNCTION_DIR, 'zhenzisms_provider.js'));
 let sb;
 useSandbox((s) => (sb = s));
 
-// The five variables a user sets, with explicit keys; `more` overrides or adds.
-function tencentEnv(more = {}) {
-  return Object.assign({
-    SMS_PROVIDER: 'tencent',
-    TENCENT_SMS_SDK_APP_ID: APP.sdkAppId,
-    TENCENT_SMS_SIGN_NAME: APP.signNames[0],
-    TENCENT_SMS_TEMPLATE_ID: '100001',
-    TENCENT_SMS_ENDPOINT: sb.url,
-    TENCENT_SECRET_ID: PERMANENT.secretId,
-    TENCENT_SECRET_KEY: PERMANENT.secretKey,
-  }, more);
-}
+const tencentEnv = (more) => h.tencentEnv(sb.url, more);
 
 const send = (provider, args = {}) => provider.sendCode(Object.assign({ number: NUMBER, code: '482913', minutes: 5, budgetMs: 2500, now: () => clock.ms }, args));
 

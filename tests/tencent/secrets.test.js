@@ -4,7 +4,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert');
-const util = require('util');
+const { withConsole, renderings } = require('../node/leaks.js');
 const { startSandbox, clientFor, nodePlatform, NUMBER, APP, clock } = require('./helpers.js');
 
 const KEY = 'KEY-SECRET-7d1e';
@@ -24,26 +24,6 @@ after(async () => {
   await sb.close();
   for (const agent of Object.values(nodePlatform.agents)) agent.destroy();
 });
-
-async function withConsole(fn) {
-  const lines = [];
-  const saved = {};
-  for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'dir']) {
-    saved[level] = console[level];
-    console[level] = (...args) => lines.push(util.format(...args));
-  }
-  try {
-    return [await fn(), lines];
-  } finally {
-    Object.assign(console, saved);
-  }
-}
-
-function renderings(value) {
-  const out = [util.inspect(value, { depth: 8, showHidden: true }), util.inspect(value, { depth: 8, showHidden: true, customInspect: false }), JSON.stringify(value), String(value)];
-  if (value instanceof Error) out.push(value.message, value.stack);
-  return out;
-}
 
 test('TencentSmsClient: no key or token in the client, results, errors or console output', async () => {
   const [outcomes, lines] = await withConsole(async () => {
