@@ -179,6 +179,8 @@ async function main() {
   // The cloud function: the Node files (server module) plus its handler and package.json.
   const cloud = path.join(DIST, 'cloudfunctions/zhenzisms');
   copyFolders(cloud, CLOUD);
+  // Typings serve editors, not a deployed function: leaving them out keeps the upload small.
+  fs.rmSync(path.join(cloud, 'zhenzisms.d.ts'));
   fs.writeFileSync(path.join(cloud, 'zhenzisms_core.js'), server.glue);
   fs.writeFileSync(path.join(cloud, 'zhenzisms_bg.wasm'), server.wasm);
 
