@@ -98,7 +98,7 @@ build_wasm() {
 }
 
 build() {
-  say "cargo +nightly build (wasm32, MVP features, build-std): the mini-program's module"
+  say "cargo +nightly build (wasm32, MVP features, build-std, opt-level z): the mini-program's module"
   build_wasm "" target/bindgen -Oz --config 'profile.release.opt-level="z"'
   # Node's module (npm package, cloud function) adds Tencent Cloud SMS signing: never on phones.
   # Optimised for speed (our crate at opt-level 3, std stays at "s"): on a server 107 KB cost
