@@ -10,6 +10,7 @@ use crate::code::{self, Issue, Limit, Policy, Record};
 use crate::endpoints::Op;
 use crate::errors::{self, Error, CONFIG, PARAM_FORMAT};
 use crate::json::{self, Json};
+use crate::policy;
 use crate::reply;
 use crate::request::{self, Config};
 
@@ -38,16 +39,20 @@ fn op(name: &str) -> Result<Op, Error> {
     Op::from_name(name).ok_or_else(|| Error::new(CONFIG, "unknown operation"))
 }
 
-/// `op`: send | sendTemplate | balance | findSmsByMessageId; `config`: see `Config::from_json`;
-/// `params`: the call's fields. → `{ok: {url, method, header, body}}` or `{err}`.
+/// `op`: send | sendTemplate | balance | findSmsByMessageId; `config`: see `Config::from_json`,
+/// plus `retry: {retries?, retryDelayMs?, timeoutMs?, budgetMs?}`; `params`: the call's fields.
+/// → `{ok: {url, method, header, body, warn?, retry: {timeoutMs, delaysMs, on}}}` or `{err}`:
+/// the host sends the request and repeats it as `retry` says (src/policy.rs).
 pub fn build_request(op_name: &str, config: &str, params: &str) -> String {
     let built = (|| {
         let op = op(op_name)?;
-        let config = Config::from_json(&arg(config, "config")?)?;
-        request::build(op, &config, &params_arg(params)?)
+        let config = arg(config, "config")?;
+        let r = request::build(op, &Config::from_json(&config)?, &params_arg(params)?)?;
+        let retry = config.get("retry").unwrap_or(&Json::Null);
+        Ok::<_, Error>(r.to_json(policy::plan(r.op, retry)))
     })();
     match built {
-        Ok(r) => ok(r.to_json()),
+        Ok(r) => ok(r),
         Err(e) => err(&e),
     }
 }

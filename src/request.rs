@@ -53,6 +53,8 @@ impl Config {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
+    /// The operation after the template rule (`send_op`).
+    pub op: Op,
     pub url: String,
     pub method: &'static str,
     pub content_type: &'static str,
@@ -63,9 +65,9 @@ pub struct Request {
 }
 
 impl Request {
-    /// `{url, method, header: {'Content-Type': …}, body, warn?: [text]}`, the shape
-    /// `wx.request` takes.
-    pub fn to_json(&self) -> Json {
+    /// `{url, method, header: {'Content-Type': …}, body, warn?: [text], retry}`, the shape
+    /// `wx.request` takes, with the plan for repeating it (`policy::plan`).
+    pub fn to_json(&self, retry: Json) -> Json {
         let mut fields = vec![
             ("url", Json::str(self.url.clone())),
             ("method", Json::str(self.method)),
@@ -79,6 +81,7 @@ impl Request {
             let texts = self.warnings.iter().map(|w| Json::str(*w)).collect();
             fields.push(("warn", Json::Arr(texts)));
         }
+        fields.push(("retry", retry));
         Json::obj(fields)
     }
 }
@@ -175,6 +178,7 @@ pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
     };
     pairs.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
     Ok(Request {
+        op,
         url: [base, op.path(config.route)].concat(),
         method: "POST",
         content_type: CONTENT_TYPE,
@@ -317,7 +321,7 @@ mod tests {
             r.warnings,
             [validate::WARN_MESSAGE_ID_NUMBER, validate::WARN_CLIENT_IP]
         );
-        let warn = r.to_json();
+        let warn = r.to_json(Json::Null);
         assert!(matches!(warn.get("warn"), Some(Json::Arr(w)) if w.len() == 2));
         let r = req(
             Op::SendTemplate,
@@ -334,7 +338,7 @@ mod tests {
         assert!(code(r#"{"number":"15811112222","message":"码1234","code":"1234"}"#).is_empty());
         let quiet = req(Op::Send, "direct", SEND);
         assert!(quiet.warnings.is_empty());
-        assert!(quiet.to_json().get("warn").is_none());
+        assert!(quiet.to_json(Json::Null).get("warn").is_none());
     }
 
     #[test]

@@ -156,14 +156,11 @@ function failure(route, info, tag) {
 
 // A Zhenzi call, answered as {code, data} plus `error` when it failed. All attempts fit in
 // ZHENZI_TIMEOUT_MS, under CloudBase's 3 s default function timeout, so a Zhenzi that does
-// not answer gives the page 9101 rather than a killed function (9105, outcome unknown). A send
-// gets the whole budget (it is never repeated); a read shares it with 2 retries.
+// not answer gives the page 9101 rather than a killed function (9105, outcome unknown). The
+// core splits the budget (src/policy.rs): a send gets it whole (it is never repeated), a read
+// shares it with 2 retries.
 async function zhenzi(op, params, s) {
-  const read = op === 'balance' || op === 'findSmsByMessageId';
-  const options = read
-    ? { retries: 2, retryDelayMs: 50, timeoutMs: Math.max(1, Math.floor((s.budgetMs - 150) / 3)) }
-    : { retries: 0, timeoutMs: s.budgetMs };
-  const outcome = await sdk._call(s.config, op, params, options);
+  const outcome = await sdk._call(s.config, op, params, { budgetMs: s.budgetMs, retries: 2, retryDelayMs: 50 });
   if (!outcome.err) return { code: outcome.vendor.code, data: outcome.vendor.data };
   const err = inCloud(outcome.err);
   log(op, err);

@@ -71,8 +71,8 @@ function zhenziProvider(env) {
         var call = codes.fill({ number: a.number, message: a.message, templateId: a.templateId, templateParams: a.templateParams, messageId: a.messageId, clientIp: a.clientIp }, a.code);
         if (!call) return { err: entry(100, 'message must contain {code}, or use a templateId') };
         var config = { route: 'direct', apiUrl: read(env, 'ZHENZI_API_URL') || undefined, appId: read(env, 'ZHENZI_APP_ID'), appSecret: read(env, 'ZHENZI_APP_SECRET') };
-        // A send is never repeated: the whole budget goes to one attempt.
-        return sdk._call(config, call[0], call[1], { retries: 0, timeoutMs: a.budgetMs || DEFAULT_BUDGET_MS }).then(function (outcome) {
+        // A send is never repeated: the core gives the whole budget to one attempt.
+        return sdk._call(config, call[0], call[1], { budgetMs: a.budgetMs || DEFAULT_BUDGET_MS }).then(function (outcome) {
           return outcome.err ? { err: outcome.err } : { ok: true };
         });
       });
