@@ -138,18 +138,36 @@ fn limits(v: &Json) -> Result<Vec<Limit>, Error> {
     }
 }
 
-/// `{number, now, key?, policy?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits` are
+/// The clock and the code-hash key are arguments the host must give: a missing one (absent
+/// or null) is refused with 9001 rather than defaulted, since a clock of 0 or an unnoticed
+/// empty key would quietly weaken every code. `key: ''` is accepted when written out: the
+/// phone's own codes (direct mode) have no secret to key them with, as anything in the
+/// package is readable; they are kept in the phone's storage, where the hash only spares the
+/// code in clear. A `now` that is not a number stays NaN: issuing refuses it, verifying
+/// answers expired (fail-closed).
+fn clock_and_key(v: &Json) -> Result<(f64, &str), Error> {
+    match (v.get("now"), v.str_field("key")) {
+        (Some(now), Some(key)) if *now != Json::Null => Ok((now.as_f64().unwrap_or(f64::NAN), key)),
+        _ => Err(Error::new(
+            CONFIG,
+            "now and key must be given (key '' on purpose)",
+        )),
+    }
+}
+
+/// `{number, now, key, policy?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits` are
 /// `[[sentAt, day, count, cooldownMs, cap], …]` (cloud mode: per number, caller, pair).
-/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9001 no time, 9201 cooldown,
-/// 9202 cap).
+/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9001 no time or key, 9201
+/// cooldown, 9202 cap).
 pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     let issued = (|| {
         let v = arg(input, "input")?;
         let limits = limits(&v)?;
+        let (now, key) = clock_and_key(&v)?;
         let req = Issue {
             number: v.str_field("number").unwrap_or(""),
-            now: v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN),
-            key: v.str_field("key").unwrap_or(""),
+            now,
+            key,
             policy: Policy::from_json(v.get("policy"))?,
             previous: record_of(&v, "previous"),
             limits,
@@ -165,12 +183,17 @@ pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     }
 }
 
-/// `{number, code, now, key?, record?}` → `{ok: {result, record, number}}`; `record` is what
+/// `{number, code, now, key, record?}` → `{ok: {result, record, number}}` or `{err}` (9001:
+/// no clock or key, see `clock_and_key`); `record` is what
 /// must be stored now (null when there was none), `number` the input's canonical form ('' when
 /// it is not a mainland mobile number): cloud mode keys every limit and record on it.
 pub fn code_verify(input: &str) -> String {
     let v = match arg(input, "input") {
         Ok(v) => v,
+        Err(e) => return err(&e),
+    };
+    let (now, key) = match clock_and_key(&v) {
+        Ok(given) => given,
         Err(e) => return err(&e),
     };
     let text = |k| match v.get(k) {
@@ -179,13 +202,7 @@ pub fn code_verify(input: &str) -> String {
         _ => String::new(),
     };
     let number = text("number");
-    let (outcome, record) = code::verify(
-        record_of(&v, "record"),
-        &number,
-        &text("code"),
-        v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN),
-        v.str_field("key").unwrap_or(""),
-    );
+    let (outcome, record) = code::verify(record_of(&v, "record"), &number, &text("code"), now, key);
     ok(Json::obj(vec![
         ("result", Json::str(outcome.as_str())),
         ("record", record.map_or(Json::Null, |r| r.to_json())),
@@ -351,17 +368,60 @@ mod tests {
         assert_eq!(none.get("ok").unwrap().str_field("result"), Some("empty"));
         // Cooldown through the facade.
         let r = parsed(code_issue(
-            &format!(r#"{{"number":"15811112222","now":2000,"previous":{record}}}"#),
+            &format!(r#"{{"number":"15811112222","now":2000,"key":"k","previous":{record}}}"#),
             &entropy,
         ));
         assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(9201.0)));
         let short = parsed(code_issue(
-            r#"{"number":"15811112222","now":1}"#,
+            r#"{"number":"15811112222","now":1,"key":""}"#,
             &[1, 2, 3],
         ));
         assert_eq!(
             short.get("err").unwrap().get("code"),
             Some(&Json::num(9001.0))
+        );
+    }
+
+    #[test]
+    fn a_missing_clock_or_key_is_refused_and_an_empty_key_only_when_written() {
+        let entropy = [7u8; 64];
+        let code = |r: &str| {
+            parsed(r.to_string())
+                .get("err")
+                .map(|e| e.get("code").cloned())
+        };
+        let refused = Some(Some(Json::num(9001.0)));
+        for input in [
+            r#"{"number":"15811112222","now":1000}"#,
+            r#"{"number":"15811112222","now":1000,"key":null}"#,
+            r#"{"number":"15811112222","now":1000,"key":7}"#,
+            r#"{"number":"15811112222","key":"k"}"#,
+            r#"{"number":"15811112222","now":null,"key":"k"}"#,
+        ] {
+            assert_eq!(code(&code_issue(input, &entropy)), refused, "{input}");
+            let check = input.replace('{', r#"{"code":"1234","record":null,"#);
+            assert_eq!(code(&code_verify(&check)), refused, "{check}");
+        }
+        // An empty key written out works (direct mode: no secret on the phone).
+        let issued = parsed(code_issue(
+            r#"{"number":"15811112222","now":1000,"key":""}"#,
+            &entropy,
+        ));
+        let ok = issued.get("ok").unwrap();
+        let input = format!(
+            r#"{{"number":"15811112222","code":"{}","now":2000,"key":"","record":{}}}"#,
+            ok.str_field("code").unwrap(),
+            ok.get("record").unwrap()
+        );
+        let r = parsed(code_verify(&input));
+        assert_eq!(r.get("ok").unwrap().str_field("result"), Some("ok"));
+        // A clock that is not a number is still fail-closed when verifying: expired.
+        let r = parsed(code_verify(
+            &input.replace(r#""now":2000"#, r#""now":"soon""#),
+        ));
+        assert_eq!(
+            r.get("ok").unwrap().str_field("result"),
+            Some("code_expired")
         );
     }
 

@@ -120,7 +120,7 @@ function asked(event, key) {
 // The number in its one canonical form, as the core compares numbers ('' when it is not a
 // mainland mobile number): every limit, record and lookup is keyed on it.
 function canonical(raw) {
-  const v = codes.verify(sdk._core(), { number: raw, code: '', now: 1, record: null });
+  const v = codes.verify(sdk._core(), { number: raw, code: '', now: 1, key: '', record: null });
   return (v.ok && v.ok.number) || '';
 }
 

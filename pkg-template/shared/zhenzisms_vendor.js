@@ -125,6 +125,9 @@ function createVendorClient(sdk, codes) {
     return mode === 'cloud' ? runCloud(op, params) : runDirect(op, params);
   }
 
+  // Codes made on the phone (direct mode) are hashed with key '' given on purpose: a phone
+  // has no secret (anything in the package is readable), and the record stays in its own
+  // storage. The core refuses a missing key, so only this explicit '' gets there.
   function sendCodeDirect(p) {
     return sdk.ready().then(function () {
       var core = sdk._core();
@@ -133,7 +136,7 @@ function createVendorClient(sdk, codes) {
       var policy = Object.assign({}, options.codePolicy);
       if (p.seconds) policy.seconds = Number(p.seconds);
       if (p.length) policy.length = Number(p.length);
-      var issued = codes.issue(core, { number: String(p.number || ''), now: Date.now(), policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
+      var issued = codes.issue(core, { number: String(p.number || ''), now: Date.now(), key: '', policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
       if (issued.err) return sdk._vendorResult(issued);
       var call = codes.fill(p, issued.ok.code, true);
       return sdk._call(config(), call[0], call[1], options).then(function (outcome) {
@@ -149,7 +152,7 @@ function createVendorClient(sdk, codes) {
     var record = store.load();
     if (number === undefined) number = record ? record.number : '';
     var r = typed(function () {
-      return codes.verify(core, { number: String(number), code: String(code), now: Date.now(), record: record }).ok;
+      return codes.verify(core, { number: String(number), code: String(code), now: Date.now(), key: '', record: record }).ok;
     });
     if (r.record) store.save(r.record);
     return r.result;
@@ -237,7 +240,7 @@ function createVendorClient(sdk, codes) {
       var issued = typed(function () {
         if (length) policy.length = Number(length);
         if (seconds) policy.seconds = Number(seconds);
-        return codes.issue(core, { number: String(number || ''), now: Date.now(), policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
+        return codes.issue(core, { number: String(number || ''), now: Date.now(), key: '', policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
       });
       if (issued.err) throw new sdk.ZhenziError(issued.err);
       store.save(issued.ok.record);
