@@ -138,36 +138,34 @@ fn limits(v: &Json) -> Result<Vec<Limit>, Error> {
     }
 }
 
-/// The clock and the code-hash key are arguments the host must give: a missing one (absent
-/// or null) is refused with 9001 rather than defaulted, since a clock of 0 or an unnoticed
-/// empty key would quietly weaken every code. `key: ''` is accepted when written out: the
-/// phone's own codes (direct mode) have no secret to key them with, as anything in the
-/// package is readable; they are kept in the phone's storage, where the hash only spares the
-/// code in clear. A `now` that is not a number stays NaN: issuing refuses it, verifying
-/// answers expired (fail-closed).
-fn clock_and_key(v: &Json) -> Result<(f64, &str), Error> {
-    match (v.get("now"), v.str_field("key")) {
-        (Some(now), Some(key)) if *now != Json::Null => Ok((now.as_f64().unwrap_or(f64::NAN), key)),
-        _ => Err(Error::new(
-            CONFIG,
-            "now and key must be given (key '' on purpose)",
-        )),
-    }
+/// The code-hash key is an argument the host must give: a missing one (absent, null, not
+/// text) is refused with 9001 rather than defaulted, since an unnoticed empty key would
+/// quietly weaken every code. `key: ''` is accepted when written out: the phone's own codes
+/// (direct mode) have no secret to key them with, as anything in the package is readable;
+/// they stay in the phone's storage, where the hash only spares the code in clear. The clock
+/// is never defaulted either: a missing or non-numeric `now` is NaN, which issuing refuses
+/// (9001) and verifying answers `code_expired` (fail-closed).
+fn key(v: &Json) -> Result<&str, Error> {
+    v.str_field("key")
+        .ok_or_else(|| Error::new(CONFIG, "key is missing ('' only on purpose)"))
+}
+
+fn now(v: &Json) -> f64 {
+    v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN)
 }
 
 /// `{number, now, key, policy?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits` are
 /// `[[sentAt, day, count, cooldownMs, cap], …]` (cloud mode: per number, caller, pair).
-/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9001 no time or key, 9201
+/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9001 no time or no key, 9201
 /// cooldown, 9202 cap).
 pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     let issued = (|| {
         let v = arg(input, "input")?;
         let limits = limits(&v)?;
-        let (now, key) = clock_and_key(&v)?;
         let req = Issue {
             number: v.str_field("number").unwrap_or(""),
-            now,
-            key,
+            now: now(&v),
+            key: key(&v)?,
             policy: Policy::from_json(v.get("policy"))?,
             previous: record_of(&v, "previous"),
             limits,
@@ -184,7 +182,7 @@ pub fn code_issue(input: &str, entropy: &[u8]) -> String {
 }
 
 /// `{number, code, now, key, record?}` → `{ok: {result, record, number}}` or `{err}` (9001:
-/// no clock or key, see `clock_and_key`); `record` is what
+/// no key, see `key`); `record` is what
 /// must be stored now (null when there was none), `number` the input's canonical form ('' when
 /// it is not a mainland mobile number): cloud mode keys every limit and record on it.
 pub fn code_verify(input: &str) -> String {
@@ -192,8 +190,8 @@ pub fn code_verify(input: &str) -> String {
         Ok(v) => v,
         Err(e) => return err(&e),
     };
-    let (now, key) = match clock_and_key(&v) {
-        Ok(given) => given,
+    let key = match key(&v) {
+        Ok(key) => key,
         Err(e) => return err(&e),
     };
     let text = |k| match v.get(k) {
@@ -202,7 +200,13 @@ pub fn code_verify(input: &str) -> String {
         _ => String::new(),
     };
     let number = text("number");
-    let (outcome, record) = code::verify(record_of(&v, "record"), &number, &text("code"), now, key);
+    let (outcome, record) = code::verify(
+        record_of(&v, "record"),
+        &number,
+        &text("code"),
+        now(&v),
+        key,
+    );
     ok(Json::obj(vec![
         ("result", Json::str(outcome.as_str())),
         ("record", record.map_or(Json::Null, |r| r.to_json())),
@@ -395,12 +399,17 @@ mod tests {
             r#"{"number":"15811112222","now":1000}"#,
             r#"{"number":"15811112222","now":1000,"key":null}"#,
             r#"{"number":"15811112222","now":1000,"key":7}"#,
-            r#"{"number":"15811112222","key":"k"}"#,
-            r#"{"number":"15811112222","now":null,"key":"k"}"#,
         ] {
             assert_eq!(code(&code_issue(input, &entropy)), refused, "{input}");
             let check = input.replace('{', r#"{"code":"1234","record":null,"#);
             assert_eq!(code(&code_verify(&check)), refused, "{check}");
+        }
+        // No clock: issuing refuses (verifying answers expired, below).
+        for input in [
+            r#"{"number":"15811112222","key":"k"}"#,
+            r#"{"number":"15811112222","now":null,"key":"k"}"#,
+        ] {
+            assert_eq!(code(&code_issue(input, &entropy)), refused, "{input}");
         }
         // An empty key written out works (direct mode: no secret on the phone).
         let issued = parsed(code_issue(

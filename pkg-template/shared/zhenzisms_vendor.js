@@ -138,8 +138,8 @@ function createVendorClient(sdk, codes) {
       if (p.length) policy.length = Number(p.length);
       var issued = codes.issue(core, { number: String(p.number || ''), now: Date.now(), key: '', policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
       if (issued.err) return sdk._vendorResult(issued);
-      var call = codes.fill(p, issued.ok.code, true);
-      return sdk._call(config(), call[0], call[1], options).then(function (outcome) {
+      // The core fills the code in (message or template) and decides which send it is.
+      return sdk._call(config(), 'send', Object.assign({}, p, { code: issued.ok.code }), options).then(function (outcome) {
         if (!outcome.err) store.save(issued.ok.record); // a failed send starts no cooldown
         return sdk._vendorResult(outcome);
       });
