@@ -20,16 +20,13 @@ pub const MAX_TIMER_MS: u64 = 2_147_483_647;
 /// More retries than this are taken as this many: the backoff is then minutes long already.
 pub const MAX_RETRIES: u64 = 10;
 
-/// A caller's count or milliseconds as JavaScript's `Number()` reads them (numbers and
-/// numeric text), rounded up to a whole one; 0 for anything else, absence and negatives
-/// included. Whole numbers from here on: no float formatting reaches the wasm.
+/// A caller's count or milliseconds (a JSON number, as the typings say), rounded up to a whole
+/// one; 0 for anything else, absence, text and negatives included, so the default applies.
+/// Whole numbers from here on: no float formatting reaches the wasm.
 fn whole(v: &Json, key: &str) -> u64 {
-    match v.get(key) {
-        Some(Json::Num(t)) => json::number_value(t),
-        Some(Json::Str(s)) => json::number_value(s.trim()),
-        _ => None,
-    }
-    .map_or(0, |n| n.ceil() as u64) // saturating: NaN and negatives are 0
+    v.get(key)
+        .and_then(Json::as_f64)
+        .map_or(0, |n| n.ceil() as u64) // saturating: NaN and negatives are 0
 }
 
 /// A positive value, or `default` for absent, zero or unreadable ones.
@@ -121,7 +118,7 @@ mod tests {
     fn backoff_doubles_from_the_callers_delay() {
         let (timeout, delays, _) = p(
             Op::Balance,
-            r#"{"retries":3,"retryDelayMs":40,"timeoutMs":"300"}"#,
+            r#"{"retries":3,"retryDelayMs":40,"timeoutMs":300}"#,
         );
         assert_eq!(delays, [40.0, 80.0, 160.0]);
         assert_eq!(timeout, 300.0);
@@ -146,6 +143,7 @@ mod tests {
     fn timeouts_stay_in_timer_range() {
         assert_eq!(p(Op::Balance, r#"{"timeoutMs":0}"#).0, 10_000.0);
         assert_eq!(p(Op::Balance, r#"{"timeoutMs":-5}"#).0, 10_000.0);
+        assert_eq!(p(Op::Balance, r#"{"timeoutMs":"300"}"#).0, 10_000.0);
         assert_eq!(p(Op::Balance, r#"{"timeoutMs":0.25}"#).0, 1.0);
         assert_eq!(
             p(Op::Balance, r#"{"timeoutMs":1e12}"#).0,

@@ -114,14 +114,7 @@ pub fn send_op(op: Op, params: &Json) -> Op {
 /// and an SMS without it would be useless): then it is refused with 100.
 #[inline(never)]
 fn fill(text: &str, code: &str) -> String {
-    let (mut out, mut rest) = (String::new(), text);
-    while let Some(at) = rest.find("{code}") {
-        out.push_str(&rest[..at]);
-        out.push_str(code);
-        rest = &rest[at + 6..];
-    }
-    out.push_str(rest);
-    out
+    text.replace("{code}", code)
 }
 
 /// The template parameters with the code in. Items are copied as the text they hold; any

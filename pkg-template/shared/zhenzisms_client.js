@@ -202,7 +202,7 @@ function createSdk(platform, defaults) {
   function call(config, op, params, options) {
     return load().then(function (c) {
       var text = params === null ? null : safeJson(params || {}); // null: unreadable
-      var conf = safeJson(Object.assign({ retry: options || {} }, config));
+      var conf = safeJson(Object.assign({ retry: options }, config));
       if (text === null || conf === null) return decode(c.errorInfo(100, 'the arguments cannot be read as JSON'));
       if (text.length > MAX_PARAMS) return decode(c.errorInfo(100, 'params over 1 MB'));
       var built = decode(c.buildRequest(op, conf, text));
@@ -225,7 +225,7 @@ function createSdk(platform, defaults) {
       return outcome;
     }, function (failure) {
       var outcome = decode(c.errorInfo(failure && failure.code || 9100, failure && failure.detail || String(failure)));
-      outcome.unsent = !!failure && failure.sent === false;
+      outcome.unsent = failure && failure.sent === false;
       return outcome;
     }).then(function (outcome) {
       if (outcome.err && tries < plan.delaysMs.length && (plan.on === 'unsent' ? outcome.unsent : outcome.err.retriable)) {

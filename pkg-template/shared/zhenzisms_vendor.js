@@ -12,6 +12,7 @@
 function createVendorClient(sdk, codes) {
   var platform = sdk._platform;
   var mode = null; // 'direct' | 'cloud'
+  var store = codes.storageStore(platform.storage); // direct mode's code record
   var direct = {};
   var cloud = {};
   var options = { timeoutMs: undefined, retries: 0, relayUrl: undefined, route: undefined, codePolicy: {} };
@@ -125,18 +126,24 @@ function createVendorClient(sdk, codes) {
     return mode === 'cloud' ? runCloud(op, params) : runDirect(op, params);
   }
 
-  // Codes made on the phone (direct mode) are hashed with key '' given on purpose: a phone
-  // has no secret (anything in the package is readable), and the record stays in its own
-  // storage. The core refuses a missing key, so only this explicit '' gets there.
+  // A code made on the phone (direct mode) for `number`, with the page's length and seconds
+  // over codePolicy and `extra`: {ok: {code, record}} or {err}. Hashed with
+  // key '' given on purpose: a phone has no secret (anything in the package is readable), and
+  // the record stays in its own storage; the core refuses a missing key, so only this '' gets
+  // there. Whatever the page's values throw is bad input (100).
+  function issueHere(number, length, seconds, extra) {
+    return typed(function () {
+      /** @type {any} */
+      var policy = Object.assign({}, options.codePolicy, extra);
+      if (length) policy.length = Number(length);
+      if (seconds) policy.seconds = Number(seconds);
+      return codes.issue(sdk._core(), { number: String(number || ''), now: Date.now(), key: '', policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
+    });
+  }
+
   function sendCodeDirect(p) {
     return sdk.ready().then(function () {
-      var core = sdk._core();
-      var store = codes.storageStore(platform.storage);
-      /** @type {any} */
-      var policy = Object.assign({}, options.codePolicy);
-      if (p.seconds) policy.seconds = Number(p.seconds);
-      if (p.length) policy.length = Number(p.length);
-      var issued = codes.issue(core, { number: String(p.number || ''), now: Date.now(), key: '', policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
+      var issued = issueHere(p.number, p.length, p.seconds);
       if (issued.err) return sdk._vendorResult(issued);
       // The core fills the code in (message or template) and decides which send it is.
       return sdk._call(config(), 'send', Object.assign({}, p, { code: issued.ok.code }), options).then(function (outcome) {
@@ -147,12 +154,10 @@ function createVendorClient(sdk, codes) {
   }
 
   function verifyDirect(number, code) {
-    var core = sdk._core();
-    var store = codes.storageStore(platform.storage);
     var record = store.load();
     if (number === undefined) number = record ? record.number : '';
     var r = typed(function () {
-      return codes.verify(core, { number: String(number), code: String(code), now: Date.now(), key: '', record: record }).ok;
+      return codes.verify(sdk._core(), { number: String(number), code: String(code), now: Date.now(), key: '', record: record }).ok;
     });
     if (r.record) store.save(r.record);
     return r.result;
@@ -233,15 +238,7 @@ function createVendorClient(sdk, codes) {
       if (mode === 'cloud') {
         throw errorOf(9001, 'createCode is not available in cloud mode (the code must not reach the phone): use sendCode');
       }
-      var core = sdk._core();
-      var store = codes.storageStore(platform.storage);
-      /** @type {any} */
-      var policy = Object.assign({}, options.codePolicy, { cooldownMs: 0 });
-      var issued = typed(function () {
-        if (length) policy.length = Number(length);
-        if (seconds) policy.seconds = Number(seconds);
-        return codes.issue(core, { number: String(number || ''), now: Date.now(), key: '', policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
-      });
+          var issued = issueHere(number, length, seconds, { cooldownMs: 0 });
       if (issued.err) throw new sdk.ZhenziError(issued.err);
       store.save(issued.ok.record);
       return issued.ok.code;
