@@ -316,7 +316,7 @@ async function send(event, caller, store, s) {
   };
   if (/^zc-/.test(p.messageId)) throw refuse(100, 'messageId: the prefix zc- is reserved for code SMS');
   await routeAllowance(store, s, 'send', caller);
-  const reply = await zhenzi(p.templateId ? 'sendTemplate' : 'send', p, s);
+  const reply = await zhenzi('send', p, s); // the core decides text or template (request::send_op)
   if (reply.code === 0 && p.messageId) await store.addSent(caller, p.messageId, Date.now());
   return zhenziReply(reply);
 }

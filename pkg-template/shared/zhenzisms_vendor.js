@@ -102,7 +102,7 @@ function createVendorClient(sdk, codes) {
   // Cloud replies follow the vendor's cloud function: {code, data} for Zhenzi calls,
   // {code: 'success' | 'smsError' | 'intervalError', msg} for sendCode.
   function runCloud(op, params) {
-    var data = Object.assign({ $url: op === 'sendTemplate' ? 'send' : op }, params);
+    var data = Object.assign({ $url: op }, params);
     return platform.cloudCall(cloud.name, data, cloud.env).then(function (result) {
       result = result || {};
       var err = result.error || null;
