@@ -10,6 +10,7 @@ use crate::code::{self, Issue, Limit, Policy, Record};
 use crate::endpoints::Op;
 use crate::errors::{self, Error, CONFIG, PARAM_FORMAT};
 use crate::json::{self, Json};
+use crate::policy;
 use crate::reply;
 use crate::request::{self, Config};
 
@@ -38,16 +39,20 @@ fn op(name: &str) -> Result<Op, Error> {
     Op::from_name(name).ok_or_else(|| Error::new(CONFIG, "unknown operation"))
 }
 
-/// `op`: send | sendTemplate | balance | findSmsByMessageId; `config`: see `Config::from_json`;
-/// `params`: the call's fields. → `{ok: {url, method, header, body}}` or `{err}`.
+/// `op`: send | sendTemplate | balance | findSmsByMessageId; `config`: see `Config::from_json`,
+/// plus `retry: {retries?, retryDelayMs?, timeoutMs?, budgetMs?}`; `params`: the call's fields.
+/// → `{ok: {url, method, header, body, warn?, retry: {timeoutMs, delaysMs, on}}}` or `{err}`:
+/// the host sends the request and repeats it as `retry` says (src/policy.rs).
 pub fn build_request(op_name: &str, config: &str, params: &str) -> String {
     let built = (|| {
         let op = op(op_name)?;
-        let config = Config::from_json(&arg(config, "config")?)?;
-        request::build(op, &config, &params_arg(params)?)
+        let config = arg(config, "config")?;
+        let r = request::build(op, &Config::from_json(&config)?, &params_arg(params)?)?;
+        let retry = config.get("retry").unwrap_or(&Json::Null);
+        Ok::<_, Error>(r.to_json(policy::plan(r.op, retry)))
     })();
     match built {
-        Ok(r) => ok(r.to_json()),
+        Ok(r) => ok(r),
         Err(e) => err(&e),
     }
 }
@@ -133,18 +138,34 @@ fn limits(v: &Json) -> Result<Vec<Limit>, Error> {
     }
 }
 
-/// `{number, now, key?, policy?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits` are
+/// The code-hash key is an argument the host must give: a missing one (absent, null, not
+/// text) is refused with 9001 rather than defaulted, since an unnoticed empty key would
+/// quietly weaken every code. `key: ''` is accepted when written out: the phone's own codes
+/// (direct mode) have no secret to key them with, as anything in the package is readable;
+/// they stay in the phone's storage, where the hash only spares the code in clear. The clock
+/// is never defaulted either: a missing or non-numeric `now` is NaN, which issuing refuses
+/// (9001) and verifying answers `code_expired` (fail-closed).
+fn key(v: &Json) -> Result<&str, Error> {
+    v.str_field("key")
+        .ok_or_else(|| Error::new(CONFIG, "key is missing ('' only on purpose)"))
+}
+
+fn now(v: &Json) -> f64 {
+    v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN)
+}
+
+/// `{number, now, key, policy?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits` are
 /// `[[sentAt, day, count, cooldownMs, cap], …]` (cloud mode: per number, caller, pair).
-/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9001 no time, 9201 cooldown,
-/// 9202 cap).
+/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9001 no time or no key, 9201
+/// cooldown, 9202 cap).
 pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     let issued = (|| {
         let v = arg(input, "input")?;
         let limits = limits(&v)?;
         let req = Issue {
             number: v.str_field("number").unwrap_or(""),
-            now: v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN),
-            key: v.str_field("key").unwrap_or(""),
+            now: now(&v),
+            key: key(&v)?,
             policy: Policy::from_json(v.get("policy"))?,
             previous: record_of(&v, "previous"),
             limits,
@@ -160,12 +181,17 @@ pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     }
 }
 
-/// `{number, code, now, key?, record?}` → `{ok: {result, record, number}}`; `record` is what
+/// `{number, code, now, key, record?}` → `{ok: {result, record, number}}` or `{err}` (9001:
+/// no key, see `key`); `record` is what
 /// must be stored now (null when there was none), `number` the input's canonical form ('' when
 /// it is not a mainland mobile number): cloud mode keys every limit and record on it.
 pub fn code_verify(input: &str) -> String {
     let v = match arg(input, "input") {
         Ok(v) => v,
+        Err(e) => return err(&e),
+    };
+    let key = match key(&v) {
+        Ok(key) => key,
         Err(e) => return err(&e),
     };
     let text = |k| match v.get(k) {
@@ -178,8 +204,8 @@ pub fn code_verify(input: &str) -> String {
         record_of(&v, "record"),
         &number,
         &text("code"),
-        v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN),
-        v.str_field("key").unwrap_or(""),
+        now(&v),
+        key,
     );
     ok(Json::obj(vec![
         ("result", Json::str(outcome.as_str())),
@@ -346,17 +372,65 @@ mod tests {
         assert_eq!(none.get("ok").unwrap().str_field("result"), Some("empty"));
         // Cooldown through the facade.
         let r = parsed(code_issue(
-            &format!(r#"{{"number":"15811112222","now":2000,"previous":{record}}}"#),
+            &format!(r#"{{"number":"15811112222","now":2000,"key":"k","previous":{record}}}"#),
             &entropy,
         ));
         assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(9201.0)));
         let short = parsed(code_issue(
-            r#"{"number":"15811112222","now":1}"#,
+            r#"{"number":"15811112222","now":1,"key":""}"#,
             &[1, 2, 3],
         ));
         assert_eq!(
             short.get("err").unwrap().get("code"),
             Some(&Json::num(9001.0))
+        );
+    }
+
+    #[test]
+    fn a_missing_clock_or_key_is_refused_and_an_empty_key_only_when_written() {
+        let entropy = [7u8; 64];
+        let code = |r: &str| {
+            parsed(r.to_string())
+                .get("err")
+                .map(|e| e.get("code").cloned())
+        };
+        let refused = Some(Some(Json::num(9001.0)));
+        for input in [
+            r#"{"number":"15811112222","now":1000}"#,
+            r#"{"number":"15811112222","now":1000,"key":null}"#,
+            r#"{"number":"15811112222","now":1000,"key":7}"#,
+        ] {
+            assert_eq!(code(&code_issue(input, &entropy)), refused, "{input}");
+            let check = input.replace('{', r#"{"code":"1234","record":null,"#);
+            assert_eq!(code(&code_verify(&check)), refused, "{check}");
+        }
+        // No clock: issuing refuses (verifying answers expired, below).
+        for input in [
+            r#"{"number":"15811112222","key":"k"}"#,
+            r#"{"number":"15811112222","now":null,"key":"k"}"#,
+        ] {
+            assert_eq!(code(&code_issue(input, &entropy)), refused, "{input}");
+        }
+        // An empty key written out works (direct mode: no secret on the phone).
+        let issued = parsed(code_issue(
+            r#"{"number":"15811112222","now":1000,"key":""}"#,
+            &entropy,
+        ));
+        let ok = issued.get("ok").unwrap();
+        let input = format!(
+            r#"{{"number":"15811112222","code":"{}","now":2000,"key":"","record":{}}}"#,
+            ok.str_field("code").unwrap(),
+            ok.get("record").unwrap()
+        );
+        let r = parsed(code_verify(&input));
+        assert_eq!(r.get("ok").unwrap().str_field("result"), Some("ok"));
+        // A clock that is not a number is still fail-closed when verifying: expired.
+        let r = parsed(code_verify(
+            &input.replace(r#""now":2000"#, r#""now":"soon""#),
+        ));
+        assert_eq!(
+            r.get("ok").unwrap().str_field("result"),
+            Some("code_expired")
         );
     }
 

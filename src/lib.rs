@@ -13,6 +13,7 @@ pub mod json;
 pub mod number;
 #[cfg(test)]
 mod oracles;
+pub mod policy;
 pub mod reply;
 pub mod request;
 pub mod sha256;

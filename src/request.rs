@@ -53,6 +53,8 @@ impl Config {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
+    /// The operation after the template rule (`send_op`).
+    pub op: Op,
     pub url: String,
     pub method: &'static str,
     pub content_type: &'static str,
@@ -63,9 +65,9 @@ pub struct Request {
 }
 
 impl Request {
-    /// `{url, method, header: {'Content-Type': …}, body, warn?: [text]}`, the shape
-    /// `wx.request` takes.
-    pub fn to_json(&self) -> Json {
+    /// `{url, method, header: {'Content-Type': …}, body, warn?: [text], retry}`, the shape
+    /// `wx.request` takes, with the plan for repeating it (`policy::plan`).
+    pub fn to_json(&self, retry: Json) -> Json {
         let mut fields = vec![
             ("url", Json::str(self.url.clone())),
             ("method", Json::str(self.method)),
@@ -79,6 +81,7 @@ impl Request {
             let texts = self.warnings.iter().map(|w| Json::str(*w)).collect();
             fields.push(("warn", Json::Arr(texts)));
         }
+        fields.push(("retry", retry));
         Json::obj(fields)
     }
 }
@@ -103,13 +106,49 @@ pub fn send_op(op: Op, params: &Json) -> Op {
     }
 }
 
+/// sendCode's fill-in, for a send whose params carry the `code` the host just made: `{code}`
+/// in the message becomes the code, and so does a template parameter that is exactly
+/// `'{code}'` (when none is, the code goes first; parameters that are not an array are
+/// replaced by `[code]`). A text send without `{code}` is sent as written with a warning, as
+/// vendor D did, unless `requireCode` (the cloud function, where the page never sees the code
+/// and an SMS without it would be useless): then it is refused with 100.
+#[inline(never)]
+fn fill(text: &str, code: &str) -> String {
+    text.replace("{code}", code)
+}
+
+/// The template parameters with the code in. Items are copied as the text they hold; any
+/// other item becomes null, which `validate::template_params` refuses as it would have.
+#[inline(never)]
+fn fill_params(params: &Json, code: &str) -> Json {
+    let items = match params.get("templateParams") {
+        Some(Json::Arr(items)) => &items[..],
+        _ => &[],
+    };
+    let slot = |i: &Json| i.as_str() == Some("{code}");
+    let mut out = Vec::new();
+    if !items.iter().any(slot) {
+        out.push(Json::str(code));
+    }
+    for item in items {
+        out.push(match item {
+            _ if slot(item) => Json::str(code),
+            Json::Str(s) => Json::Str(s.clone()),
+            Json::Num(t) => Json::Num(t.clone()),
+            _ => Json::Null,
+        });
+    }
+    Json::Arr(out)
+}
+
 /// Validates `params` for `op` and builds the request. Nothing is sent: the host does that.
 /// Refused before a request is spent: only what the server surely answers 100/101 for (an
 /// empty or malformed number, an empty message, template or lookup id, a message over 1000
 /// characters, templateParams it cannot read). Other odd input is sent as written, with a
-/// warning.
+/// warning. With a `code`, the code is filled in first (`fill`).
 pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
     let op = send_op(op, params);
+    let code = params.str_field("code");
     let mut warn = Vec::new();
     let message_id = |warn: &mut Vec<&'static str>| {
         if let Some(Json::Num(_)) = params.get("messageId") {
@@ -121,10 +160,21 @@ pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
     let fields: Vec<(&str, String)> = match op {
         Op::Send => vec![
             ("message", {
-                let text = param(params, "message");
+                let mut text = param(params, "message");
+                if let Some(code) = code {
+                    let filled = fill(&text, code);
+                    if filled == text && matches!(params.get("requireCode"), Some(Json::Bool(true)))
+                    {
+                        return Err(Error::new(
+                            crate::errors::PARAM_FORMAT,
+                            "message must contain {code}, or use a templateId",
+                        ));
+                    }
+                    text = filled;
+                }
                 let message = validate::message(&text)?;
                 // A verification code the host made (sendCode) must appear in the text.
-                if matches!(params.str_field("code"), Some(code) if !message.contains(code)) {
+                if matches!(code, Some(code) if !message.contains(code)) {
                     warn.push(validate::WARN_NO_CODE);
                 }
                 message.to_string()
@@ -146,7 +196,12 @@ pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
             ),
             (
                 "templateParams",
-                validate::template_params(params.get("templateParams"), &mut warn)?,
+                match code {
+                    Some(code) => {
+                        validate::template_params(Some(&fill_params(params, code)), &mut warn)?
+                    }
+                    None => validate::template_params(params.get("templateParams"), &mut warn)?,
+                },
             ),
             (
                 "number",
@@ -181,6 +236,7 @@ pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
     };
     pairs.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
     Ok(Request {
+        op,
         url: [base, op.path(config.route)].concat(),
         method: "POST",
         content_type: CONTENT_TYPE,
@@ -323,7 +379,7 @@ mod tests {
             r.warnings,
             [validate::WARN_MESSAGE_ID_NUMBER, validate::WARN_CLIENT_IP]
         );
-        let warn = r.to_json();
+        let warn = r.to_json(Json::Null);
         assert!(matches!(warn.get("warn"), Some(Json::Arr(w)) if w.len() == 2));
         let r = req(
             Op::SendTemplate,
@@ -340,7 +396,52 @@ mod tests {
         assert!(code(r#"{"number":"15811112222","message":"码1234","code":"1234"}"#).is_empty());
         let quiet = req(Op::Send, "direct", SEND);
         assert!(quiet.warnings.is_empty());
-        assert!(quiet.to_json().get("warn").is_none());
+        assert!(quiet.to_json(Json::Null).get("warn").is_none());
+    }
+
+    #[test]
+    fn a_code_is_filled_into_the_message_or_the_template() {
+        let c = config("direct");
+        let built = |p: &str| build(Op::Send, &c, &parse(p).unwrap());
+        let body = |p: &str| built(p).unwrap().body;
+        let n = r#""number":"15811112222","code":"4821""#;
+        let text = body(&format!(r#"{{{n},"message":"码{{code}}，{{code}}有效"}}"#));
+        assert!(
+            text.contains("&message=%E7%A0%814821%EF%BC%8C4821%E6%9C%89%E6%95%88&"),
+            "{text}"
+        );
+        // The '{code}' parameter, or the first one when none is.
+        for (params, sent) in [
+            (r#"["5","{code}"]"#, r#"["5","4821"]"#),
+            (r#"["5",6]"#, r#"["4821","5","6"]"#),
+            (r#""not an array""#, r#"["4821"]"#),
+            ("null", r#"["4821"]"#),
+        ] {
+            let r = built(&format!(
+                r#"{{{n},"templateId":"9","templateParams":{params}}}"#
+            ))
+            .unwrap();
+            assert!(r.url.ends_with("/sms/v2/send.do"));
+            let encoded = form::encode(&[("templateParams", sent)]);
+            assert!(r.body.contains(&encoded), "{params}: {}", r.body);
+        }
+        // Items a template cannot carry are refused as without a code.
+        let bad = built(&format!(
+            r#"{{{n},"templateId":"9","templateParams":[true]}}"#
+        ));
+        assert_eq!(bad.unwrap_err().code, 100);
+        // A text without {code}: sent as written with a warning (vendor D), or refused when
+        // the code is required (the cloud function).
+        let plain = format!(r#"{{{n},"message":"您好"}}"#);
+        assert_eq!(built(&plain).unwrap().warnings, [validate::WARN_NO_CODE]);
+        let strict = plain.replace('{', r#"{"requireCode":true,"#);
+        let e = built(&strict).unwrap_err();
+        assert_eq!(
+            (e.code, e.detail.as_str()),
+            (100, "message must contain {code}, or use a templateId")
+        );
+        let strict_ok = strict.replace("您好", "您好{code}");
+        assert!(body(&strict_ok).contains("4821"));
     }
 
     #[test]

@@ -120,7 +120,7 @@ function asked(event, key) {
 // The number in its one canonical form, as the core compares numbers ('' when it is not a
 // mainland mobile number): every limit, record and lookup is keyed on it.
 function canonical(raw) {
-  const v = codes.verify(sdk._core(), { number: raw, code: '', now: 1, record: null });
+  const v = codes.verify(sdk._core(), { number: raw, code: '', now: 1, key: '', record: null });
   return (v.ok && v.ok.number) || '';
 }
 
@@ -156,14 +156,11 @@ function failure(route, info, tag) {
 
 // A Zhenzi call, answered as {code, data} plus `error` when it failed. All attempts fit in
 // ZHENZI_TIMEOUT_MS, under CloudBase's 3 s default function timeout, so a Zhenzi that does
-// not answer gives the page 9101 rather than a killed function (9105, outcome unknown). A send
-// gets the whole budget (it is never repeated); a read shares it with 2 retries.
+// not answer gives the page 9101 rather than a killed function (9105, outcome unknown). The
+// core splits the budget (src/policy.rs): a send gets it whole (it is never repeated), a read
+// shares it with 2 retries.
 async function zhenzi(op, params, s) {
-  const read = op === 'balance' || op === 'findSmsByMessageId';
-  const options = read
-    ? { retries: 2, retryDelayMs: 50, timeoutMs: Math.max(1, Math.floor((s.budgetMs - 150) / 3)) }
-    : { retries: 0, timeoutMs: s.budgetMs };
-  const outcome = await sdk._call(s.config, op, params, options);
+  const outcome = await sdk._call(s.config, op, params, { budgetMs: s.budgetMs, retries: 2, retryDelayMs: 50 });
   if (!outcome.err) return { code: outcome.vendor.code, data: outcome.vendor.data };
   const err = inCloud(outcome.err);
   log(op, err);
@@ -319,7 +316,7 @@ async function send(event, caller, store, s) {
   };
   if (/^zc-/.test(p.messageId)) throw refuse(100, 'messageId: the prefix zc- is reserved for code SMS');
   await routeAllowance(store, s, 'send', caller);
-  const reply = await zhenzi(p.templateId ? 'sendTemplate' : 'send', p, s);
+  const reply = await zhenzi('send', p, s); // the core decides text or template (request::send_op)
   if (reply.code === 0 && p.messageId) await store.addSent(caller, p.messageId, Date.now());
   return zhenziReply(reply);
 }

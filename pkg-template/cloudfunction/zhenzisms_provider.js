@@ -24,7 +24,6 @@
 
 /** @type {any} the SDK with its internals (_call, _errorInfo) */
 var sdk = require('./zhenzisms.js');
-var codes = require('./zhenzisms_codes.js');
 
 var DEFAULT_BUDGET_MS = 2500;
 var MAX_TENCENT_CODE_DIGITS = 6; // verification templates: 0–6 digits per variable
@@ -68,11 +67,11 @@ function zhenziProvider(env) {
     problems: problems,
     sendCode: function (/** @type {any} */ a) {
       return sdk.ready().then(function () {
-        var call = codes.fill({ number: a.number, message: a.message, templateId: a.templateId, templateParams: a.templateParams, messageId: a.messageId, clientIp: a.clientIp }, a.code);
-        if (!call) return { err: entry(100, 'message must contain {code}, or use a templateId') };
         var config = { route: 'direct', apiUrl: read(env, 'ZHENZI_API_URL') || undefined, appId: read(env, 'ZHENZI_APP_ID'), appSecret: read(env, 'ZHENZI_APP_SECRET') };
-        // A send is never repeated: the whole budget goes to one attempt.
-        return sdk._call(config, call[0], call[1], { retries: 0, timeoutMs: a.budgetMs || DEFAULT_BUDGET_MS }).then(function (outcome) {
+        // A send is never repeated: the core gives the whole budget to one attempt.
+        // The core fills the code in and refuses (100) a text without {code}: requireCode.
+        var params = { number: a.number, message: a.message, templateId: a.templateId, templateParams: a.templateParams, messageId: a.messageId, clientIp: a.clientIp, code: a.code, requireCode: true };
+        return sdk._call(config, 'send', params, { budgetMs: a.budgetMs || DEFAULT_BUDGET_MS }).then(function (outcome) {
           return outcome.err ? { err: outcome.err } : { ok: true };
         });
       });

@@ -5,7 +5,6 @@
 'use strict';
 
 const crypto = require('crypto');
-const codes = require('./zhenzisms_codes.js');
 
 // Failures after which the SMS may have gone out all the same.
 const UNSURE = ['timeout', 'network', 'http', 'reply'];
@@ -34,9 +33,8 @@ async function sendCodeSms(o) {
     return { err: Object.assign({}, sent.err, { unsure: UNSURE.indexOf(sent.err.kind) >= 0 || sent.err.code === 9341 }) };
   }
   const messageId = codeMessageId();
-  const filled = codes.fill({ number: o.number, message: o.event.message, templateId: o.event.templateId, templateParams: o.event.templateParams, messageId: messageId, clientIp: o.clientIp }, o.code);
-  if (!filled) return { err: o.errorInfo(100, 'message must contain {code}, or use a templateId') };
-  const sent = await o.call(/** @type {string} */ (filled[0]), /** @type {object} */ (filled[1]));
+  // The core fills the code in and refuses (100) a text without {code}: requireCode.
+  const sent = await o.call('send', { number: o.number, message: o.event.message, templateId: o.event.templateId, templateParams: o.event.templateParams, messageId: messageId, clientIp: o.clientIp, code: o.code, requireCode: true });
   if (sent.code === 0) return { ok: { messageId: messageId } };
   const err = Object.assign({}, sent.error || o.errorInfo(1000, String(sent.data)));
   // A reply from Zhenzi (or a refusal before sending) is definite; a timeout or a lost

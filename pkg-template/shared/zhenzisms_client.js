@@ -37,8 +37,6 @@ var LOAD_FAILED = /* generated: error 9104 */ {
   "solution": "基础库须 ≥ 2.14.0；把 zhenzisms_bg.wasm.br 放在 zhenzisms.js 旁（uni-app 放 static/），或 client.configure({wasmPath})",
   "retriable": false
 } /* end */;
-var DEFAULT_TIMEOUT_MS = 10000;
-var MAX_TIMER_MS = 2147483647; // setTimeout fires at once beyond this
 var MAX_PARAMS = 1 << 20; // characters of params handed to the wasm (replies: the transports cap them)
 var POOL_BYTES = 1024; // CSPRNG bytes kept ahead of need: a code takes 48
 // The release, written in by tools/assemble.js from Cargo.toml (the one place it is set).
@@ -199,44 +197,40 @@ function createSdk(platform, defaults) {
   }
 
   // Runs one Zhenzi call: build (refusing bad input before anything is sent), send, parse.
-  // Resolves to {ok | err, vendor, status, header}; never rejects.
+  // `options` {retries, retryDelayMs, timeoutMs, budgetMs} go to the core, which answers with
+  // the plan (`retry`) this follows. Resolves to {ok | err, vendor, status, header}; never rejects.
   function call(config, op, params, options) {
-    options = options || {};
     return load().then(function (c) {
       var text = params === null ? null : safeJson(params || {}); // null: unreadable
-      if (text === null) return decode(c.errorInfo(100, 'the arguments cannot be read as JSON'));
+      var conf = safeJson(Object.assign({ retry: options }, config));
+      if (text === null || conf === null) return decode(c.errorInfo(100, 'the arguments cannot be read as JSON'));
       if (text.length > MAX_PARAMS) return decode(c.errorInfo(100, 'params over 1 MB'));
-      var built = decode(c.buildRequest(op, JSON.stringify(config), text));
+      var built = decode(c.buildRequest(op, conf, text));
       if (built.err) return built;
       (built.ok.warn || []).forEach(warn);
-      return attempt(c, op, built.ok, options, 0);
+      return attempt(c, op, built.ok, 0);
     }, function (e) {
       return loadFailed(String(e && e.message || e));
     });
   }
 
-  // Sends may be repeated only when no byte reached the server; balance and lookups whenever
-  // the error is retriable. Backoff doubles from retryDelayMs.
-  function mayRetry(op, outcome, transportError) {
-    if (op === 'send' || op === 'sendTemplate') return !!transportError && transportError.sent === false;
-    return !!outcome.err && outcome.err.retriable;
-  }
-
-  function attempt(c, op, req, options, tries) {
-    var timeoutMs = Math.min(Math.max(Number(options.timeoutMs) || DEFAULT_TIMEOUT_MS, 1), MAX_TIMER_MS);
-    return platform.request({ url: req.url, method: req.method, header: req.header, body: req.body, timeoutMs: timeoutMs }).then(function (res) {
+  // One try, then the next as the core's plan says: `on` 'unsent' (a send: only when no byte
+  // reached the server) or 'retriable', after delaysMs[tries].
+  function attempt(c, op, req, tries) {
+    var plan = req.retry;
+    return platform.request({ url: req.url, method: req.method, header: req.header, body: req.body, timeoutMs: plan.timeoutMs }).then(function (res) {
       var outcome = decode(c.parseReply(op, res.status, res.body));
       outcome.status = res.status;
       outcome.header = res.header;
-      return [outcome, null];
+      return outcome;
     }, function (failure) {
-      var detail = failure && failure.detail || String(failure);
-      return [decode(c.errorInfo(failure && failure.code || 9100, detail)), failure];
-    }).then(function (pair) {
-      var outcome = pair[0];
-      if (outcome.err && tries < (options.retries || 0) && mayRetry(op, outcome, pair[1])) {
-        return delay((options.retryDelayMs || 200) * Math.pow(2, tries)).then(function () {
-          return attempt(c, op, req, options, tries + 1);
+      var outcome = decode(c.errorInfo(failure && failure.code || 9100, failure && failure.detail || String(failure)));
+      outcome.unsent = failure && failure.sent === false;
+      return outcome;
+    }).then(function (outcome) {
+      if (outcome.err && tries < plan.delaysMs.length && (plan.on === 'unsent' ? outcome.unsent : outcome.err.retriable)) {
+        return delay(plan.delaysMs[tries]).then(function () {
+          return attempt(c, op, req, tries + 1);
         });
       }
       return outcome;

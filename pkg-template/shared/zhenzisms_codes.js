@@ -1,12 +1,12 @@
 // @ts-check
-// zhenzisms_codes.js — verification codes over the core: issue, verify, fill the code into a
-// message or template, and keep the record in mini-program storage under the vendor's keys.
+// zhenzisms_codes.js — verification codes over the core: issue, verify, and keep the record in
+// mini-program storage under the vendor's keys. The core fills a code into the message or the
+// template (buildRequest with params.code, src/request.rs).
 // The rules themselves (uniform digits, keyed hash, expiry, attempts, cooldown, daily cap)
 // are in the Rust core (src/code.rs).
 'use strict';
 
 var ENTROPY_BYTES = 48; // 16 of salt + enough for 8 digits after rejection sampling
-var PLACEHOLDER = /\{code\}/g;
 
 // {ok: {code, record}} or {err, vendor}
 function issue(core, input, entropy) {
@@ -16,23 +16,6 @@ function issue(core, input, entropy) {
 // {ok: {result, record}}
 function verify(core, input) {
   return JSON.parse(core.codeVerify(JSON.stringify(input)));
-}
-
-// The call that sends `code`: ['send', params] with `{code}` replaced in the message, and in
-// templateParams (a parameter that is exactly '{code}', or the first one when none is). The
-// core decides text or template send (a non-blank templateId) and warns when the text lacks the
-// code. `asWritten` (the drop-in client) sends such a text as vendor D did; otherwise (the cloud
-// function, where the code never reaches the phone) a text send without {code} gives null.
-function fill(p, code, asWritten) {
-  var params = (Array.isArray(p.templateParams) ? p.templateParams : []).map(String);
-  var at = params.indexOf('{code}');
-  if (at < 0) params.unshift(code);
-  else params[at] = code;
-  var message = p.message === undefined || p.message === null ? '' : String(p.message);
-  var text = String(p.templateId === undefined || p.templateId === null ? '' : p.templateId).trim() === '';
-  if (!asWritten && text && !PLACEHOLDER.test(message)) return null;
-  PLACEHOLDER.lastIndex = 0;
-  return ['send', { number: p.number, messageId: p.messageId, clientIp: p.clientIp, templateId: p.templateId, templateParams: params, message: message.replace(PLACEHOLDER, code), code: code }];
 }
 
 // The vendor SDKs keep sms_number, sms_code (the code, in clear) and sms_code_expire. This
@@ -68,7 +51,6 @@ module.exports = {
   ENTROPY_BYTES: ENTROPY_BYTES,
   issue: issue,
   verify: verify,
-  fill: fill,
   storageStore: storageStore,
   vendorBResult: vendorBResult
 };

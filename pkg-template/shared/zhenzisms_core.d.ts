@@ -7,7 +7,9 @@
 export function imports(): WebAssembly.Imports;
 /** Hands the instantiated module to the glue; call once before anything below. */
 export function attach(instance: WebAssembly.Instance, module?: WebAssembly.Module): void;
-/** → JSON `{ok: {url, method, header, body}}` or `{err, vendor}`. */
+/** `config` may carry `retry: {retries?, retryDelayMs?, timeoutMs?, budgetMs?}`; `params` a
+ *  sendCode's `code` (filled in) and `requireCode`. → JSON `{ok: {url, method, header, body,
+ *  warn?, retry: {timeoutMs, delaysMs, on: 'unsent' | 'retriable'}}}` or `{err, vendor}`. */
 export function buildRequest(op: string, config: string, params: string): string;
 /** → JSON `{ok, vendor}` or `{err, vendor}`. */
 export function parseReply(op: string, status: number, body: string): string;
@@ -15,9 +17,11 @@ export function parseReply(op: string, status: number, body: string): string;
 export function errorInfo(code: number, detail: string): string;
 /** → JSON array of every entry of the error table. */
 export function errorTable(): string;
-/** → JSON `{ok: {code, record}}` or `{err, vendor}`. */
+/** `input`: `{number, now, key, policy?, previous?, limits?}` (`key` required, '' only on
+ *  purpose). → JSON `{ok: {code, record}}` or `{err, vendor}`. */
 export function codeIssue(input: string, entropy: Uint8Array): string;
-/** → JSON `{ok: {result, record, number}}`; `number` is the canonical form of the input ('' if none). */
+/** `input`: `{number, code, now, key, record?}` (`key` required). → JSON `{ok: {result, record,
+ *  number}}` or `{err, vendor}`; `number` is the canonical form of the input ('' if none). */
 export function codeVerify(input: string): string;
 /** Node's module only (cargo feature `server`; absent from the mini-program's): Tencent Cloud
  *  SendSms signed with TC3-HMAC-SHA256 at `nowSeconds`. → JSON `{ok: {url, method, header, body}}` or `{err}`. */

@@ -12,6 +12,7 @@
 function createVendorClient(sdk, codes) {
   var platform = sdk._platform;
   var mode = null; // 'direct' | 'cloud'
+  var store = codes.storageStore(platform.storage); // direct mode's code record
   var direct = {};
   var cloud = {};
   var options = { timeoutMs: undefined, retries: 0, relayUrl: undefined, route: undefined, codePolicy: {} };
@@ -101,7 +102,7 @@ function createVendorClient(sdk, codes) {
   // Cloud replies follow the vendor's cloud function: {code, data} for Zhenzi calls,
   // {code: 'success' | 'smsError' | 'intervalError', msg} for sendCode.
   function runCloud(op, params) {
-    var data = Object.assign({ $url: op === 'sendTemplate' ? 'send' : op }, params);
+    var data = Object.assign({ $url: op }, params);
     return platform.cloudCall(cloud.name, data, cloud.env).then(function (result) {
       result = result || {};
       var err = result.error || null;
@@ -125,18 +126,27 @@ function createVendorClient(sdk, codes) {
     return mode === 'cloud' ? runCloud(op, params) : runDirect(op, params);
   }
 
+  // A code made on the phone (direct mode) for `number`, with the page's length and seconds
+  // over codePolicy and `extra`: {ok: {code, record}} or {err}. Hashed with
+  // key '' given on purpose: a phone has no secret (anything in the package is readable), and
+  // the record stays in its own storage; the core refuses a missing key, so only this '' gets
+  // there. Whatever the page's values throw is bad input (100).
+  function issueHere(number, length, seconds, extra) {
+    return typed(function () {
+      /** @type {any} */
+      var policy = Object.assign({}, options.codePolicy, extra);
+      if (length) policy.length = Number(length);
+      if (seconds) policy.seconds = Number(seconds);
+      return codes.issue(sdk._core(), { number: String(number || ''), now: Date.now(), key: '', policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
+    });
+  }
+
   function sendCodeDirect(p) {
     return sdk.ready().then(function () {
-      var core = sdk._core();
-      var store = codes.storageStore(platform.storage);
-      /** @type {any} */
-      var policy = Object.assign({}, options.codePolicy);
-      if (p.seconds) policy.seconds = Number(p.seconds);
-      if (p.length) policy.length = Number(p.length);
-      var issued = codes.issue(core, { number: String(p.number || ''), now: Date.now(), policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
+      var issued = issueHere(p.number, p.length, p.seconds);
       if (issued.err) return sdk._vendorResult(issued);
-      var call = codes.fill(p, issued.ok.code, true);
-      return sdk._call(config(), call[0], call[1], options).then(function (outcome) {
+      // The core fills the code in (message or template) and decides which send it is.
+      return sdk._call(config(), 'send', Object.assign({}, p, { code: issued.ok.code }), options).then(function (outcome) {
         if (!outcome.err) store.save(issued.ok.record); // a failed send starts no cooldown
         return sdk._vendorResult(outcome);
       });
@@ -144,12 +154,10 @@ function createVendorClient(sdk, codes) {
   }
 
   function verifyDirect(number, code) {
-    var core = sdk._core();
-    var store = codes.storageStore(platform.storage);
     var record = store.load();
     if (number === undefined) number = record ? record.number : '';
     var r = typed(function () {
-      return codes.verify(core, { number: String(number), code: String(code), now: Date.now(), record: record }).ok;
+      return codes.verify(sdk._core(), { number: String(number), code: String(code), now: Date.now(), key: '', record: record }).ok;
     });
     if (r.record) store.save(r.record);
     return r.result;
@@ -230,15 +238,7 @@ function createVendorClient(sdk, codes) {
       if (mode === 'cloud') {
         throw errorOf(9001, 'createCode is not available in cloud mode (the code must not reach the phone): use sendCode');
       }
-      var core = sdk._core();
-      var store = codes.storageStore(platform.storage);
-      /** @type {any} */
-      var policy = Object.assign({}, options.codePolicy, { cooldownMs: 0 });
-      var issued = typed(function () {
-        if (length) policy.length = Number(length);
-        if (seconds) policy.seconds = Number(seconds);
-        return codes.issue(core, { number: String(number || ''), now: Date.now(), policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
-      });
+          var issued = issueHere(number, length, seconds, { cooldownMs: 0 });
       if (issued.err) throw new sdk.ZhenziError(issued.err);
       store.save(issued.ok.record);
       return issued.ok.code;

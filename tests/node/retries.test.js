@@ -1,5 +1,6 @@
-// Retries exactly where the rule says (client.js mayRetry): balance and lookups on retriable
-// errors; sends only when no connection was made. And keep-alive: few connections for many calls.
+// Retries exactly where the rule says (the core's plan, src/policy.rs, which client.js follows):
+// balance and lookups on retriable errors; sends only when no connection was made. And
+// keep-alive: few connections for many calls.
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert');
@@ -111,6 +112,21 @@ test('the default is 2 retries', async () => {
   sb.queueFault({ fault: 'http502', path: '/account/balance.do', count: 3 });
   await rejection(clientFor(sb).balance());
   assert.equal(sb.requests.length, 3);
+});
+
+test('the plan comes from the core with the built request, and a budget is split there', async () => {
+  await sdk.ready();
+  const plan = (op, retry, params = { number: NUMBER, message: 'x' }) => {
+    const config = { route: 'direct', apiUrl: sb.url, appId: '1', appSecret: 's', retry };
+    return JSON.parse(sdk._core().buildRequest(op, JSON.stringify(config), JSON.stringify(params))).ok.retry;
+  };
+  assert.deepEqual(plan('balance', { retries: 3, retryDelayMs: 40, timeoutMs: 300 }), { timeoutMs: 300, delaysMs: [40, 80, 160], on: 'retriable' });
+  assert.deepEqual(plan('send', { retries: 2 }), { timeoutMs: 10000, delaysMs: [200, 400], on: 'unsent' });
+  assert.deepEqual(plan('send', undefined, { number: NUMBER, templateId: '7', templateParams: ['1'] }).on, 'unsent');
+  // The cloud function's budget: a send gets it whole, a read shares it with its retries.
+  const cloud = { budgetMs: 2500, retries: 2, retryDelayMs: 50 };
+  assert.deepEqual(plan('send', cloud), { timeoutMs: 2500, delaysMs: [], on: 'unsent' });
+  assert.deepEqual(plan('balance', cloud), { timeoutMs: 783, delaysMs: [50, 100], on: 'retriable' });
 });
 
 test('keep-alive: 50 sequential balance calls use few connections', async () => {
