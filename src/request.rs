@@ -114,7 +114,15 @@ pub fn send_op(op: Op, params: &Json) -> Op {
 /// and an SMS without it would be useless): then it is refused with 100.
 #[inline(never)]
 fn fill(text: &str, code: &str) -> String {
-    text.replace("{code}", code)
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = validate::find(rest, "{code}") {
+        out.push_str(&rest[..at]);
+        out.push_str(code);
+        rest = &rest[at + 6..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The template parameters with the code in. Items are copied as the text they hold; any
@@ -174,7 +182,7 @@ pub fn build(op: Op, config: &Config, params: &Json) -> Result<Request, Error> {
                 }
                 let message = validate::message(&text)?;
                 // A verification code the host made (sendCode) must appear in the text.
-                if matches!(code, Some(code) if !message.contains(code)) {
+                if matches!(code, Some(code) if validate::find(message, code).is_none()) {
                     warn.push(validate::WARN_NO_CODE);
                 }
                 message.to_string()
