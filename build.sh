@@ -138,10 +138,7 @@ run_demo() {
 # A short run of each cargo fuzz target (fuzz/; long runs: fuzz/README.md). cargo-fuzz needs the
 # nightly toolchain (installed for the wasm build) and a C++ compiler for libFuzzer.
 fuzz_smoke() {
-  if ! command -v c++ >/dev/null; then
-    say "cargo fuzz smoke run NOT RUN: no C++ compiler (apt-get install g++)"
-    return
-  fi
+  command -v c++ >/dev/null || apt_install g++
   if ! command -v cargo-fuzz >/dev/null; then
     say "cargo install cargo-fuzz (~1 min)"
     cargo install cargo-fuzz
