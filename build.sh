@@ -140,8 +140,8 @@ run_demo() {
 fuzz_smoke() {
   command -v c++ >/dev/null || apt_install g++
   if ! command -v cargo-fuzz >/dev/null; then
-    say "cargo install cargo-fuzz (~1 min)"
-    cargo install cargo-fuzz
+    say "cargo install cargo-fuzz 0.13.2 (~1 min)"
+    cargo install cargo-fuzz --version 0.13.2
   fi
   say "cargo fuzz: 10 s of each target"
   cargo +nightly fuzz build -O
