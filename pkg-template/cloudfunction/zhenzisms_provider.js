@@ -5,12 +5,12 @@
 //
 //   const provider = fromEnv(process.env);   // per invocation: temporary keys rotate
 //   provider.problems                        // ['TENCENT_SMS_SIGN_NAME is not set…', …]: refuse to start
-//   await provider.sendCode({ number, code, minutes, budgetMs, now? })   // → {ok: true} | {err: <table entry>}
+//   await provider.sendCode({ number, code, minutes, budgetMs, now? })   // Tencent: → {ok: true} | {err: <table entry>}
 //   (`now`: a clock in ms for the signature, default Date.now; budgetMs default 2500: every
 //   request of the call fits in it, under CloudBase's 3 s function timeout)
 //
-// SMS_PROVIDER=zhenzi (default): ZHENZI_APP_ID, ZHENZI_APP_SECRET, ZHENZI_API_URL; the page's
-// message ('…{code}…') or templateId (+ templateParams) as the vendor cloud function took them.
+// SMS_PROVIDER=zhenzi (default): the code goes out with the page's message or template through the
+// function's own Zhenzi call (zhenzisms_sms.js); zhenzisms_settings.js checks ZHENZI_* variables.
 // SMS_PROVIDER=tencent:
 //   TENCENT_SMS_SDK_APP_ID     the SmsSdkAppId (digits, e.g. 1400006666)
 //   TENCENT_SMS_SIGN_NAME      the approved signature's TEXT (not its numeric ID)
@@ -55,28 +55,6 @@ function plain(e) {
     out.message = e.message.slice(0, e.message.length - e.detail.length - 2);
   }
   return out;
-}
-
-// Zhenzi: the page's message or template, the code filled in by the shared rule.
-function zhenziProvider(env) {
-  var problems = [];
-  if (!read(env, 'ZHENZI_APP_ID')) problems.push('ZHENZI_APP_ID is not set (榛子云控制台的 appId)');
-  if (!read(env, 'ZHENZI_APP_SECRET')) problems.push('ZHENZI_APP_SECRET is not set (榛子云控制台的 appSecret)');
-  return {
-    name: 'zhenzi',
-    problems: problems,
-    sendCode: function (/** @type {any} */ a) {
-      return sdk.ready().then(function () {
-        var config = { route: 'direct', apiUrl: read(env, 'ZHENZI_API_URL') || undefined, appId: read(env, 'ZHENZI_APP_ID'), appSecret: read(env, 'ZHENZI_APP_SECRET') };
-        // A send is never repeated: the core gives the whole budget to one attempt.
-        // The core fills the code in and refuses (100) a text without {code}: requireCode.
-        var params = { number: a.number, message: a.message, templateId: a.templateId, templateParams: a.templateParams, messageId: a.messageId, clientIp: a.clientIp, code: a.code, requireCode: true };
-        return sdk._call(config, 'send', params, { budgetMs: a.budgetMs || DEFAULT_BUDGET_MS }).then(function (outcome) {
-          return outcome.err ? { err: outcome.err } : { ok: true };
-        });
-      });
-    }
-  };
 }
 
 // The credentials to sign with, read at send time (the runtime's temporary keys rotate).
@@ -159,15 +137,15 @@ function tencentProvider(env) {
 }
 
 /**
- * The provider SMS_PROVIDER names ('zhenzi' by default, or 'tencent'), configured from `env`.
+ * The provider SMS_PROVIDER names, configured from `env`: 'tencent' (with `sendCode`), or
+ * 'zhenzi' by default, whose codes go out through the cloud function's own Zhenzi call
+ * (zhenzisms_sms.js) and whose variables zhenzisms_settings.js checks.
  * @param {Object<string, string | undefined>} env
  */
 function fromEnv(env) {
   var name = read(env, 'SMS_PROVIDER').toLowerCase() || 'zhenzi';
   if (name === 'tencent') return tencentProvider(env);
-  var p = zhenziProvider(env);
-  if (name !== 'zhenzi') p.problems.unshift('SMS_PROVIDER must be zhenzi or tencent, not ' + JSON.stringify(name));
-  return p;
+  return { name: 'zhenzi', problems: name === 'zhenzi' ? [] : ['SMS_PROVIDER must be zhenzi or tencent, not ' + JSON.stringify(name)] };
 }
 
 module.exports = { fromEnv: fromEnv };

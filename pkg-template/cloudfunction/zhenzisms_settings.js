@@ -42,12 +42,10 @@ function read() {
   // Which service sends the codes (SMS_PROVIDER): Zhenzi needs its app; Tencent its own variables.
   const provider = fromEnv(process.env);
   const tencent = provider.name === 'tencent';
-  const named = raw('SMS_PROVIDER').toLowerCase();
-  if (named && named !== 'zhenzi' && named !== 'tencent') return { err: problem('SMS_PROVIDER', "must be 'zhenzi' or 'tencent'") };
-  if (tencent && provider.problems.length) {
-    // Each problem is a sentence that starts with the variable to fix.
+  if (provider.problems.length) {
+    // Each problem is a sentence that names the variable to fix first.
     const first = /[A-Z][A-Z0-9_]{3,}/.exec(provider.problems[0]);
-    return { err: problem(first ? first[0] : 'SMS_PROVIDER', '(SMS_PROVIDER=tencent): ' + provider.problems.join('; ')) };
+    return { err: problem(first ? first[0] : 'SMS_PROVIDER', '(SMS_PROVIDER=' + provider.name + '): ' + provider.problems.join('; ')) };
   }
   const appId = raw('ZHENZI_APP_ID');
   const secret = raw('ZHENZI_APP_SECRET');

@@ -238,7 +238,7 @@ function createVendorClient(sdk, codes) {
       if (mode === 'cloud') {
         throw errorOf(9001, 'createCode is not available in cloud mode (the code must not reach the phone): use sendCode');
       }
-          var issued = issueHere(number, length, seconds, { cooldownMs: 0 });
+      var issued = issueHere(number, length, seconds, { cooldownMs: 0 });
       if (issued.err) throw new sdk.ZhenziError(issued.err);
       store.save(issued.ok.record);
       return issued.ok.code;

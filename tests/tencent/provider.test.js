@@ -24,8 +24,9 @@ test('the cloud function folder ships the provider and the Tencent client', () =
 
 test('start-up problems are named, with why', () => {
   const names = (env) => fromEnv(env).problems.join('\n');
+  // Zhenzi (the default) has no provider problems of its own: zhenzisms_settings.js names its variables.
   assert.equal(fromEnv({}).name, 'zhenzi');
-  assert.match(names({}), /ZHENZI_APP_ID is not set[\s\S]*ZHENZI_APP_SECRET is not set/);
+  assert.deepEqual(fromEnv({}).problems, []);
   assert.match(names({ SMS_PROVIDER: 'tencnet', ZHENZI_APP_ID: '1', ZHENZI_APP_SECRET: 's' }), /SMS_PROVIDER must be zhenzi or tencent/);
   assert.deepEqual(fromEnv(tencentEnv()).problems, []);
   assert.match(names({ SMS_PROVIDER: 'tencent' }), /TENCENT_SMS_SDK_APP_ID[^\n]*not set\nTENCENT_SMS_SIGN_NAME is not set[^\n]*\nTENCENT_SMS_TEMPLATE_ID[^\n]*not set\nno Tencent Cloud credentials/);
@@ -103,14 +104,4 @@ test('every call fits its budget: a hung Tencent gives 9101 before CloudBase\'s 
   const took = Date.now() - started;
   assert.equal(r.err.code, 9101);
   assert.ok(took >= 550 && took < 1500, `took ${took} ms`);
-});
-
-test('SMS_PROVIDER=zhenzi (the default) sends the page\'s message through Zhenzi', async () => {
-  const p = fromEnv({ ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: 'sandbox-secret-10001', ZHENZI_API_URL: sb.url });
-  assert.deepEqual(p.problems, []);
-  assert.deepEqual(await send(p, { message: '您的验证码为{code}' }), { ok: true });
-  assert.equal(sb.inbox(NUMBER).pop().message, '您的验证码为482913');
-  assert.equal((await send(p, { message: 'no placeholder' })).err.code, 100);
-  const wrong = fromEnv({ ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: 'nope', ZHENZI_API_URL: sb.url });
-  assert.equal((await send(wrong, { message: '{code}' })).err.code, 110);
 });
