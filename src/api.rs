@@ -81,6 +81,16 @@ pub fn error_info(code: i32, detail: &str) -> String {
     err(&e)
 }
 
+/// A phone number's one canonical form (`number::normalise`): `{ok: "13800138000"}` or `{err}`
+/// (100, saying why). The cloud function keys every record and limit on it. Server module only.
+#[cfg(any(feature = "server", test))]
+pub fn normalize_number(raw: &str) -> String {
+    match crate::number::normalise(raw) {
+        Ok(n) => ok(Json::Str(n)),
+        Err(e) => err(&e),
+    }
+}
+
 /// The words hosts must agree with the core on, for the build (which writes them into the
 /// typings and the shim) and the cloud function (which answers the outcomes' texts):
 /// `{kinds: [...], outcomes: [{result, text}]}`. Server module only: the phone needs none of it.
@@ -298,6 +308,19 @@ mod tests {
             Json::Arr(items) => assert_eq!(items.len(), errors::all().count()),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn normalize_number_answers_the_canonical_form_or_100() {
+        let v = parsed(normalize_number("+86 138-0013 8000"));
+        assert_eq!(v.str_field("ok"), Some("13800138000"));
+        let e = parsed(normalize_number("12"));
+        assert_eq!(e.get("err").unwrap().get("code"), Some(&Json::num(100.0)));
+        let empty = parsed(normalize_number(" "));
+        assert_eq!(
+            empty.get("err").unwrap().str_field("detail"),
+            Some("number is empty")
+        );
     }
 
     #[test]

@@ -50,6 +50,13 @@ pub fn tencent_parse_reply(status: u16, body: &str) -> String {
     crate::tencent::parse_reply(status, body)
 }
 
+/// A phone number's canonical form (src/api.rs `normalize_number`): server module only.
+#[cfg(feature = "server")]
+#[wasm_bindgen(js_name = normalizeNumber)]
+pub fn normalize_number(raw: &str) -> String {
+    api::normalize_number(raw)
+}
+
 /// The kinds and verification outcomes (src/api.rs `vocabulary`): server module only.
 #[cfg(feature = "server")]
 #[wasm_bindgen]

@@ -119,16 +119,15 @@ function asked(event, key) {
 
 // The number in its one canonical form, as the core compares numbers ('' when it is not a
 // mainland mobile number): every limit, record and lookup is keyed on it.
+// The number's one canonical form, from the core ('' when it is not a mainland mobile number).
 function canonical(raw) {
-  const v = codes.verify(sdk._core(), { number: raw, code: '', now: 1, key: '', record: null });
-  return (v.ok && v.ok.number) || '';
+  return JSON.parse(sdk._core().normalizeNumber(raw)).ok || '';
 }
 
 function numberOf(event) {
-  const raw = text(event, 'number', 64);
-  const n = canonical(raw);
-  if (!n) throw refuse(100, raw.trim() ? 'number must be an 11-digit mainland mobile number starting with 13-19' : 'number is empty');
-  return n;
+  const r = JSON.parse(sdk._core().normalizeNumber(text(event, 'number', 64)));
+  if (r.err) throw refuse(100, r.err.detail);
+  return r.ok;
 }
 
 // ---- replies: every reading the vendor's pages use works on one object ----

@@ -28,3 +28,7 @@ export function codeVerify(input: string): string;
 export function tencentBuildRequest(config: string, params: string, nowSeconds: number): string;
 /** Node's module only. → JSON `{ok: {requestId, statuses}}` or `{err}`. */
 export function tencentParseReply(status: number, body: string): string;
+/** Node's module only: a phone number's canonical form. → JSON `{ok: '13800138000'}` or `{err}` (100). */
+export function normalizeNumber(raw: string): string;
+/** Node's module only: the error kinds and verification outcomes with their vendor texts. */
+export function vocabulary(): string;
