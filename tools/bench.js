@@ -18,7 +18,7 @@ const { spawn, execFileSync } = require('child_process');
 
 const ROOT = path.resolve(__dirname, '..');
 const NPM = path.join(ROOT, 'dist/npm');
-const SANDBOX = path.join(ROOT, 'tests/sandbox/server.js');
+const SANDBOX = path.join(ROOT, 'sandbox/server.js');
 const NUMBER = '13800138000';
 const APP = { appId: '10001', appSecret: 'sandbox-secret-10001' };
 

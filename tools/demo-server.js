@@ -4,7 +4,7 @@
 // message the sandbox "delivers" too, so the code can be read here as well as in the inbox.
 //   node tools/demo-server.js [--port N]
 'use strict';
-const { startSandbox } = require('../tests/sandbox/server.js');
+const { startSandbox } = require('../sandbox/server.js');
 
 const DEFAULT_PORT = 8787; // the port miniprogram-demo/README.md and config.js name
 

@@ -8,7 +8,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { startSandbox } = require('../tests/sandbox/server.js');
+const { startSandbox } = require('../sandbox/server.js');
 const { createMiniProgram } = require('../tests/simulator');
 const { createCloudSdk } = require('../tests/cloud/wx-server-sdk-standin.js');
 

@@ -3,7 +3,7 @@
 // function `login` asks zhenzisms whether this user really verified this number before signing in.
 //
 // Direct mode (switched on the developer page) talks to the LOCAL SANDBOX that `./build.sh demo` starts on
-// http://127.0.0.1:8787 (tests/sandbox/server.js): no real SMS, no account needed.
+// http://127.0.0.1:8787 (sandbox/server.js): no real SMS, no account needed.
 //
 // !!! A real mini-program must NOT ship appId/appSecret in its code package: anyone can unpack a
 // !!! mini-program and read them, then send SMS on your balance. Direct mode is for development only.
@@ -21,7 +21,7 @@ module.exports = {
   // Direct mode, target "sandbox" (the default target). apiUrl is the vendor host the relay forwards
   // to: https://sms_developer.zhenzikj.com (individual) or https://sms.zhenzikj.com (enterprise).
   apiUrl: 'https://sms_developer.zhenzikj.com',
-  appId: '10001',                    // a sandbox app (tests/sandbox/fixture.json)
+  appId: '10001',                    // a sandbox app (sandbox/fixture.json)
   appSecret: 'sandbox-secret-10001', // sandbox only — see the warning above
   // Where wx.request posts to. The sandbox is plain http on loopback, which only works with
   // "不校验合法域名" (project.config.json: setting.urlCheck = false) in DevTools.

@@ -5,7 +5,7 @@
 'use strict';
 const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert');
-const { startSandbox } = require('../sandbox/server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
 const { NUMBER, loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox } = require('./helpers.js');
 const { closedPort } = require('../node/helpers.js');

@@ -8,7 +8,7 @@
 'use strict';
 const { test, before, after } = require('node:test');
 const assert = require('node:assert');
-const { startSandbox } = require('../sandbox/server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
 const { INDEX, setEnv, clearEnv, destroyAgents, codeFromInbox } = require('./helpers.js');
 const h = require('../dropin/helpers.js');

@@ -4,7 +4,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { startSandbox } = require('../sandbox/server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 const { directClient, lastCode, wrongCode, phone } = require('./helpers.js');
 
 const T0 = Date.UTC(2025, 5, 1, 2, 0, 0); // 10:00 in Beijing: the daily cap's day does not turn

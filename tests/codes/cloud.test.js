@@ -7,7 +7,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { startSandbox } = require('../sandbox/server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
 const { cloudClient, loadCloudFunction, withEnv, cloudEnv, lastCode, strings, wrongCode, phone } = require('./helpers.js');
 

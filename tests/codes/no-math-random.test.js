@@ -7,7 +7,7 @@ const assert = require('node:assert');
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
-const { startSandbox } = require('../sandbox/server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
 const { DIST, directClient, cloudClient, withEnv, cloudEnv, lastCode, phone } = require('./helpers.js');
 

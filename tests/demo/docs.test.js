@@ -115,14 +115,14 @@ describe('miniprogram-demo/README.md', () => {
 
   test('both halves explain build, import, sandbox and modes', () => {
     for (const [name, half] of [['中文', zh], ['English', en]]) {
-      for (const t of ['./build.sh', 'miniprogram-demo/', 'tests/sandbox/server.js', '__inbox', 'urlCheck', 'initCloud', 'touristappid']) {
+      for (const t of ['./build.sh', 'miniprogram-demo/', 'sandbox/server.js', '__inbox', 'urlCheck', 'initCloud', 'touristappid']) {
         assert.ok(half.includes(t), `${name} half mentions ${t}`);
       }
     }
   });
 
   test('the sandbox command matches the sandbox CLI and the demo config', () => {
-    const src = fs.readFileSync(path.join(ROOT, 'tests/sandbox/server.js'), 'utf8');
+    const src = fs.readFileSync(path.join(ROOT, 'sandbox/server.js'), 'utf8');
     assert.ok(src.includes("'--port'") || src.includes('"--port"') || src.includes('--port'), 'sandbox takes --port');
     assert.ok(src.includes('/__inbox/'), 'sandbox serves /__inbox/<number>');
     const port = /--port (\d+)/.exec(readme)[1];

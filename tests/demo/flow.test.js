@@ -2,7 +2,7 @@
 // End to end: the demo's own pages (login.js, tools.js, their logic.js, app.js, config.js) and its
 // login cloud function with the REAL built SDK (dist/utils/) and the REAL built zhenzisms cloud
 // function (dist/cloudfunctions/zhenzisms/), in the mini-program runtime simulator (tests/simulator/),
-// over real HTTP to the local Zhenzi sandbox (tests/sandbox/server.js). A test plays the user: types
+// over real HTTP to the local Zhenzi sandbox (sandbox/server.js). A test plays the user: types
 // the number through the page's input handler, taps "获取验证码", reads the SMS from the sandbox inbox
 // (the phone), types the code, ticks the consent, taps "登录", and checks what the page shows
 // (page.data: the texts the WXML renders and whether the login button is enabled).
@@ -31,7 +31,7 @@ const DIST_UTILS = path.join(ROOT, 'dist', 'utils');
 const DIST_CLOUD = path.join(ROOT, 'dist', 'cloudfunctions', 'zhenzisms');
 const LOGIN_FUNCTION = path.join(ROOT, 'miniprogram-demo', 'cloudfunctions', 'login', 'index.js');
 
-const { startSandbox } = require('../sandbox/server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 const { createMiniProgram } = require('../simulator');
 const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
 
@@ -43,7 +43,7 @@ const CODE_SECONDS = 120;
 const CODE_LENGTH = 5;
 assert.notEqual(CODE_LENGTH, demoConfig.codeLength, 'the flow config must differ from the shipped one');
 assert.notEqual(CODE_SECONDS, demoConfig.codeSeconds, 'the flow config must differ from the shipped one');
-const START_BALANCE = 1000; // app 10001 in tests/sandbox/fixture.json
+const START_BALANCE = 1000; // app 10001 in sandbox/fixture.json
 // The cloud function's own policy matches the page's config: a page may tighten it, never loosen it.
 const CLOUD_ENV = {
   ZHENZI_APP_ID: '10001',

@@ -311,8 +311,8 @@ describe('demo configuration', () => {
     assert.ok(config.resendSeconds > 0 && config.codeSeconds >= config.resendSeconds);
   });
 
-  test('the defaults are an app of the local sandbox (tests/sandbox/fixture.json)', () => {
-    const fixtureFile = path.join(ROOT, 'tests/sandbox/fixture.json');
+  test('the defaults are an app of the local sandbox (sandbox/fixture.json)', () => {
+    const fixtureFile = path.join(ROOT, 'sandbox/fixture.json');
     const fixture = readJson(fixtureFile);
     const app = (fixture.apps || []).find((a) => a.appId === config.appId);
     assert.ok(app, `appId ${config.appId} is a sandbox app`);

@@ -6,7 +6,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startSandbox } = require('../sandbox/server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 const { createMiniProgram } = require('../simulator');
 
 const REPO = path.resolve(__dirname, '../..');
@@ -16,7 +16,7 @@ const DIST_UTILS = path.join(REPO, 'dist/utils');
 const API_URL = 'https://sms_developer.zhenzikj.com';
 const NUMBER = '13800138000';
 
-// The sandbox's default fixture (tests/sandbox/fixture.json).
+// The sandbox's default fixture (sandbox/fixture.json).
 const APPS = {
   ok: { appId: '10001', appSecret: 'sandbox-secret-10001' },
   banned: { appId: '10002', appSecret: 'sandbox-secret-10002' },

@@ -15,7 +15,7 @@ const crypto = require('node:crypto');
 const zlib = require('node:zlib');
 const readline = require('node:readline');
 const { spawn, spawnSync } = require('node:child_process');
-const { startSandbox } = require('../sandbox/server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 
 const REPO = path.resolve(__dirname, '../..');
 const DIST_UTILS = path.join(REPO, 'dist/utils');

@@ -3,7 +3,7 @@
 'use strict';
 const { before, beforeEach, after } = require('node:test');
 const net = require('net');
-const { startSandbox } = require('../sandbox/server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 
 // ZHENZISMS_NPM_DIR runs the suites against another build of the npm package.
 const DIST = process.env.ZHENZISMS_NPM_DIR || require('path').resolve(__dirname, '../../dist/npm');

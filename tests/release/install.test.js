@@ -10,7 +10,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startSandbox } = require('../sandbox/server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 const h = require('./helpers.js');
 
 let out;

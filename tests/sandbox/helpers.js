@@ -3,7 +3,7 @@
 
 const http = require('node:http');
 const net = require('node:net');
-const { startSandbox } = require('./server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 
 const FORM = 'application/x-www-form-urlencoded;charset=UTF-8';
 const APP = { appId: '10001', appSecret: 'sandbox-secret-10001' };

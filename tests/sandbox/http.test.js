@@ -11,7 +11,7 @@ const { spawn } = require('node:child_process');
 const { APP, FORM, encodeForm, postForm, request, rawExchange, closeWithin, withSandbox, startSandbox } = require('./helpers.js');
 
 const NUMBER = '13800138000';
-const SERVER = path.join(__dirname, 'server.js');
+const SERVER = path.join(__dirname, '../../sandbox/server.js');
 
 describe('bad requests', () => {
   let sb;
@@ -206,7 +206,7 @@ describe('garbage input', () => {
   it('300 random bodies: always a JSON answer (200 or 400), never a crash or 500', async () => {
     await withSandbox({}, async (sb) => {
       const rand = mulberry32(20240601);
-      const paths = Object.keys(require('./server.js').VENDOR_ROUTES);
+      const paths = Object.keys(require('../../sandbox/server.js').VENDOR_ROUTES);
       for (let i = 0; i < 300; i++) {
         let body = '';
         const n = 1 + Math.floor(rand() * 12);

@@ -4,7 +4,7 @@
 'use strict';
 const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert');
-const { startSandbox } = require('../sandbox/server.js');
+const { startSandbox } = require('../../sandbox/server.js');
 const h = require('./helpers.js');
 const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
 const { loadCloudFunction, invoker, destroyAgents, codeFromInbox } = require('../cloudmode/helpers.js');

@@ -1,11 +1,11 @@
 // Shared by tests/tencent: the built npm package's TencentSmsClient, a sandbox whose clock the
 // test controls (the client signs with the same clock, so skew is chosen, not accidental), and
-// the sandbox's Tencent accounts (tests/sandbox/tencent.js).
+// the sandbox's Tencent accounts (sandbox/tencent.js).
 'use strict';
 const { before, beforeEach, after } = require('node:test');
 const path = require('path');
-const { startSandbox } = require('../sandbox/server.js');
-const { DEFAULT_TENCENT } = require('../sandbox/tencent.js');
+const { startSandbox } = require('../../sandbox/server.js');
+const { DEFAULT_TENCENT } = require('../../sandbox/tencent.js');
 
 const DIST = path.resolve(__dirname, '../../dist');
 const npm = require(DIST + '/npm/zhenzisms.js');

@@ -5,7 +5,7 @@
 const { test } = require('node:test');
 const assert = require('node:assert');
 const http = require('http');
-const { tc3Signature } = require('../sandbox/tencent.js');
+const { tc3Signature } = require('../../sandbox/tencent.js');
 const { PERMANENT, APP, NUMBER, clock, useSandbox } = require('./helpers.js');
 
 let sb;

@@ -3,8 +3,8 @@
 // protocol as described in docs/zhenzi-api.md, plus a fake "phone" (inboxes), a
 // request log and fault injection. Node built-ins only; it must not import project code.
 //
-// CLI:    node tests/sandbox/server.js --port 0 [--fixture path.json] [--verbose]
-// Module: const { startSandbox } = require('./tests/sandbox/server.js');
+// CLI:    node sandbox/server.js --port 0 [--fixture path.json] [--verbose]
+// Module: const { startSandbox } = require('./sandbox/server.js');
 
 const http = require('node:http');
 const fs = require('node:fs');
@@ -406,10 +406,11 @@ async function startSandbox(options = {}) {
     return null;
   }
 
-  // templateParams: '' = absent = []. Must be a JSON array of strings (numbers allowed if the
-  // fixture says so, stringified with String()). Returns the array or null (-> 100).
+  // templateParams: '' = absent (undefined: the template goes out as written). Otherwise a JSON
+  // array of strings (numbers allowed if the fixture says so, stringified with String()).
+  // Returns the array, undefined when absent, or null (-> 100).
   function parseTemplateParams(text) {
-    if (text === undefined || text === '') return [];
+    if (text === undefined || text === '') return undefined;
     let value;
     try {
       value = JSON.parse(text);
@@ -427,7 +428,10 @@ async function startSandbox(options = {}) {
   }
 
   // Fills {1}, {2}, ... in one pass; a placeholder without a parameter -> null (-> 100).
+  // Absent parameters (undefined) leave the template as written, as the real server treats an
+  // empty optional field as absent (vendor E sends templateParams='' when a page gives none).
   function fillTemplate(text, params) {
+    if (params === undefined) return text;
     let missing = false;
     const filled = text.replace(/\{(\d+)\}/g, (whole, idx) => {
       const i = Number(idx);
