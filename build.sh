@@ -24,21 +24,21 @@ wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
 }
 
+# The toolchain rust-toolchain.toml pins (a dated nightly, with rust-src for -Zbuild-std and the
+# wasm32 target), installed once: every cargo command below runs with it.
+pinned_toolchain() {
+  awk -F'"' '/^channel = / { print $2; exit }' rust-toolchain.toml
+}
+
 setup_build_tools() {
-  command -v cargo >/dev/null || { echo "cargo is required (rustup)"; exit 1; }
+  command -v rustup >/dev/null || { echo "rustup is required (https://rustup.rs)"; exit 1; }
   command -v node >/dev/null || { echo "node >= 20 is required"; exit 1; }
-  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-    say "rustup: wasm32 target"
-    rustup target add wasm32-unknown-unknown
-  fi
-  # The shipped module is built with nightly's build-std for an MVP feature set (iOS WeChat).
-  if ! rustup toolchain list | grep -q '^nightly'; then
-    say "rustup: nightly toolchain"
-    rustup toolchain install nightly --profile minimal
-  fi
-  if ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
-    say "rustup: rust-src for nightly"
-    rustup component add rust-src --toolchain nightly
+  local pin
+  pin=$(pinned_toolchain)
+  if ! rustup toolchain list | grep -q "^$pin-" || ! rustup component list --installed | grep -q '^rust-src' ||
+    ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "rustup: the pinned toolchain $pin (rust-toolchain.toml), with rust-src and the wasm32 target"
+    rustup toolchain install
   fi
   [ -f Cargo.lock ] || cargo generate-lockfile
   local want
@@ -87,7 +87,7 @@ build_wasm() {
   local features=$1 out=$2 level=$3
   shift 3
   RUSTFLAGS="-Ctarget-cpu=mvp -Zunstable-options -Cpanic=immediate-abort" \
-    cargo +nightly build --release --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort ${features:+--features "$features"} "$@"
+    cargo build --release --lib --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort ${features:+--features "$features"} "$@"
   rm -rf "$out" && mkdir -p "$out"
   wasm-bindgen --target web --out-dir "$out" target/wasm32-unknown-unknown/release/zhenzisms.wasm
   # iOS WeChat cannot load a module that exports a Global: drop wasm-bindgen's two.
@@ -98,7 +98,7 @@ build_wasm() {
 }
 
 build() {
-  say "cargo +nightly build (wasm32, MVP features, build-std, opt-level z): the mini-program's module"
+  say "cargo build (pinned nightly, wasm32, MVP features, build-std, opt-level z): the mini-program's module"
   build_wasm "" target/bindgen -Oz --config 'profile.release.opt-level="z"'
   # Node's module (npm package, cloud function) adds Tencent Cloud SMS signing: never on phones.
   # Optimised for speed (our crate at opt-level 3, std stays at "s"): on a server 107 KB cost
@@ -136,7 +136,7 @@ run_demo() {
 }
 
 # A short run of each cargo fuzz target (fuzz/; long runs: fuzz/README.md). cargo-fuzz needs the
-# nightly toolchain (installed for the wasm build) and a C++ compiler for libFuzzer.
+# nightly toolchain (the pinned one) and a C++ compiler for libFuzzer.
 fuzz_smoke() {
   command -v c++ >/dev/null || apt_install g++
   if ! command -v cargo-fuzz >/dev/null; then
@@ -144,10 +144,10 @@ fuzz_smoke() {
     cargo install cargo-fuzz --version 0.13.2
   fi
   say "cargo fuzz: 10 s of each target"
-  cargo +nightly fuzz build -O
+  cargo fuzz build -O
   local t
-  for t in $(cargo +nightly fuzz list); do
-    if ! cargo +nightly fuzz run -O "$t" -- -max_total_time=10 >"target/fuzz-$t.log" 2>&1; then
+  for t in $(cargo fuzz list); do
+    if ! cargo fuzz run -O "$t" -- -max_total_time=10 >"target/fuzz-$t.log" 2>&1; then
       tail -n 40 "target/fuzz-$t.log"
       echo "fuzz target $t failed (input saved under fuzz/artifacts/$t/)"
       exit 1
