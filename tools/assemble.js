@@ -34,6 +34,8 @@ const MINIPROGRAM_NPM = MINIPROGRAM.concat('npm-miniprogram');
 // For tsc and editors only: the typings of the generated glue, and the per-target tsc projects.
 const NOT_SHIPPED = ['zhenzisms_core.d.ts', 'tsconfig.json'];
 const NPM_WASM_PATH = '/miniprogram_npm/zhenzisms-wasm/zhenzisms_bg.wasm.br';
+// Bytes of dist/utils/ (wasm.br + every JS file) a mini-program ships: over it, the build fails.
+const BUDGET_BYTES = 40 * 1024;
 
 function fail(message) {
   console.error('assemble: ' + message);
@@ -71,6 +73,15 @@ function smokeTest(bytes, gluePath) {
   return `loaded and called: ${vectors.length} request vectors byte-exact, parseReply as expected`;
 }
 
+// A rewrite of generated or template text that must find its target exactly once: when a new
+// wasm-bindgen or an edit of pkg-template/ moves it, the build stops instead of shipping the
+// text unchanged.
+function replaceOnce(text, from, to, where) {
+  const at = text.indexOf(from);
+  if (at < 0 || text.indexOf(from, at + 1) >= 0) fail(`${where}: expected ${JSON.stringify(from)} exactly once`);
+  return text.replace(from, () => to);
+}
+
 // The release number has one source, Cargo.toml's [package] version; every package.json and
 // the JS (`zhenzisms.version`) get it from there at build time.
 const VERSION = cargoVersion();
@@ -82,8 +93,7 @@ function stampVersion(name, text) {
     return JSON.stringify(Object.assign({ name: pkg.name, version: VERSION }, pkg, { version: VERSION }), null, 2) + '\n';
   }
   if (name === 'zhenzisms_client.js') {
-    if (!text.includes(VERSION_LINE)) fail(`${name} has no line ${VERSION_LINE} to stamp the version into`);
-    return text.replace(VERSION_LINE, `var VERSION = '${VERSION}';`);
+    return replaceOnce(text, VERSION_LINE, `var VERSION = '${VERSION}';`, name + ' (the version stamp)');
   }
   return text;
 }
@@ -114,6 +124,7 @@ function copyFolders(dir, folders, transform) {
       let text = stampVersion(name, fs.readFileSync(path.join(TEMPLATE, folder, name), 'utf8'));
       const made = generated.rewrite(text, GENERATED);
       if (made.drift.length) fail(`pkg-template/${folder}/${name} restates the core differently; update it:\n` + made.drift.join('\n'));
+      made.found.forEach((piece) => WRITTEN.add(piece));
       text = made.text;
       if (transform) text = transform(name, text);
       fs.writeFileSync(path.join(dir, name), text);
@@ -136,6 +147,7 @@ async function minifyFolder(dir) {
 
 // What the shim and typings restate of the core (tools/generated.js), asked of the server module.
 let GENERATED = null;
+const WRITTEN = new Set(); // the pieces some template marks: each must be somewhere
 
 function askCore(bytes, glue) {
   const file = path.join(BINDGEN_SERVER, 'glue.cjs');
@@ -169,7 +181,7 @@ async function main() {
   fs.writeFileSync(path.join(npm, 'zhenzisms_bg.wasm'), server.wasm);
   const serverSmoke = smokeTestServer(server.wasm, path.join(npm, 'zhenzisms_core.js'));
   copyFolders(path.join(npm, 'miniprogram_dist'), MINIPROGRAM_NPM, (name, text) =>
-    name === 'zhenzisms_wx.js' ? text.replace("'/utils/zhenzisms_bg.wasm.br'", `'${NPM_WASM_PATH}'`) : text);
+    name === 'zhenzisms_wx.js' ? replaceOnce(text, "'/utils/zhenzisms_bg.wasm.br'", `'${NPM_WASM_PATH}'`, 'zhenzisms_wx.js (the npm wasm path)') : text);
   fs.writeFileSync(path.join(npm, 'miniprogram_dist/zhenzisms_core.js'), glue);
   fs.writeFileSync(path.join(npm, 'miniprogram_dist/zhenzisms_bg.wasm.br'), br);
   await minifyFolder(path.join(npm, 'miniprogram_dist'));
@@ -183,6 +195,9 @@ async function main() {
   fs.rmSync(path.join(cloud, 'zhenzisms.d.ts'));
   fs.writeFileSync(path.join(cloud, 'zhenzisms_core.js'), server.glue);
   fs.writeFileSync(path.join(cloud, 'zhenzisms_bg.wasm'), server.wasm);
+
+  const unwritten = Object.keys(GENERATED).filter((piece) => !WRITTEN.has(piece));
+  if (unwritten.length) fail('no template marks the generated piece(s) ' + unwritten.join(', ') + ': a marker was lost');
 
   const old = FINAL + '.old';
   fs.rmSync(old, { recursive: true, force: true });
@@ -201,8 +216,9 @@ async function main() {
     total += size;
     console.log(`  ${name.padEnd(26)} ${String(size).padStart(7)} B`);
   }
-  console.log(`  ${'total'.padEnd(26)} ${String(total).padStart(7)} B  (${(total / 1024).toFixed(1)} KB; budget 40 KB, stretch 25 KB)`);
+  console.log(`  ${'total'.padEnd(26)} ${String(total).padStart(7)} B  (${(total / 1024).toFixed(1)} KB; budget ${BUDGET_BYTES / 1024} KB, stretch 25 KB)`);
   console.log(`  (raw wasm ${wasm.length} B; brotli ${br.length} B)`);
+  if (total > BUDGET_BYTES) fail(`dist/utils/ is ${total} B, over its budget of ${BUDGET_BYTES} B: make room before adding to the phone`);
 }
 
 main().catch((e) => fail(e.stack || String(e)));

@@ -22,15 +22,18 @@ function pieces(core) {
 
 const MARKED = /\/\* generated: ([\w ]+) \*\/ ([\s\S]*?) \/\* end \*\//g;
 
-/** `text` with every marked place rewritten; `drift` lists the places the template had wrong. */
+/** `text` with every marked place rewritten; `drift` lists the places the template had wrong,
+ * `found` the pieces it holds (the build checks that each piece is written somewhere). */
 function rewrite(text, generated) {
   const drift = [];
+  const found = [];
   const out = text.replace(MARKED, (_, name, current) => {
     if (!(name in generated)) throw new Error(`unknown generated piece "${name}"`);
+    found.push(name);
     if (current !== generated[name]) drift.push(`${name}: the template has\n  ${current}\nthe core says\n  ${generated[name]}`);
     return `/* generated: ${name} */ ${generated[name]} /* end */`;
   });
-  return { text: out, drift };
+  return { text: out, drift, found };
 }
 
 module.exports = { pieces, rewrite };
