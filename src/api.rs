@@ -183,17 +183,8 @@ pub fn limits_take(input: &str) -> String {
     if let Err((i, e)) = code::check_all(&all, now) {
         return limit_err(i, all[i].wait_seconds(now), &e);
     }
-    let warn = (0..all.len())
-        .filter(|&i| all[i].nears_cap(now))
-        .map(|i| Json::num(i as f64))
-        .collect();
-    ok(Json::obj(vec![
-        (
-            "slots",
-            Json::Arr(all.iter().map(|l| slot(&l.after(now))).collect()),
-        ),
-        ("warn", Json::Arr(warn)),
-    ]))
+    let (slots, warn) = taken(&all, now);
+    ok(Json::obj(vec![("slots", slots), ("warn", warn)]))
 }
 
 /// `config` as `buildRequest` reads it → `{ok: {}}` or `{err}` whose `field` and `problem` say
@@ -232,50 +223,72 @@ fn now(v: &Json) -> f64 {
 
 /// `{number, now, key, policy?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits` are
 /// `[[sentAt, day, count, cooldownMs, cap, windowMs?], …]` (cloud mode: per number, caller,
-/// pair). → `{ok: {code, record, slots?}}` (`slots`: each limit as it must be stored after
-/// this send, when limits were given) or `{err}` (100 bad number/policy, 9001 no time or no
+/// pair). → `{ok: {code, record, slots?, warn?}}` (`slots`, `warn`: as `limits_take` answers,
+/// when limits were given) or `{err}` (100 bad number/policy, 9001 no time or no
 /// key, 9201 cooldown, 9202 cap; a limit's refusal also names it, see `limits_take`).
 pub fn code_issue(input: &str, entropy: &[u8]) -> String {
-    // A refusal, with the limit that refused (its index, the seconds to wait) when one did.
-    type Refused = (Option<(usize, Option<i64>)>, Error);
-    let plain = |e: Error| -> Refused { (None, e) };
-    #[allow(unused_mut)] // assigned only in the server module
-    let mut slots = None;
+    let v = match arg(input, "input") {
+        Ok(v) => v,
+        Err(e) => return err(&e),
+    };
+    #[cfg(any(feature = "server", test))]
+    let slots = match slots_after(&v) {
+        Ok(slots) => slots,
+        Err(refused) => return refused,
+    };
     let issued = (|| {
-        let v = arg(input, "input").map_err(plain)?;
-        let limits = limits(&v).map_err(plain)?;
-        #[cfg(any(feature = "server", test))]
-        if !limits.is_empty() {
-            let at = now(&v);
-            if let Err((i, e)) = code::check_all(&limits, at) {
-                return Err((Some((i, limits[i].wait_seconds(at))), e));
-            }
-            slots = Some(Json::Arr(
-                limits.iter().map(|l| slot(&l.after(at))).collect(),
-            ));
-        }
         let req = Issue {
             number: v.str_field("number").unwrap_or(""),
             now: now(&v),
-            key: key(&v).map_err(plain)?,
-            policy: Policy::from_json(v.get("policy")).map_err(plain)?,
+            key: key(&v)?,
+            policy: Policy::from_json(v.get("policy"))?,
             previous: record_of(&v, "previous"),
-            limits,
+            limits: limits(&v)?,
         };
-        code::issue(req, entropy).map_err(plain)
+        code::issue(req, entropy)
     })();
     match issued {
         Ok((code, record)) => {
+            #[allow(unused_mut)] // the slots are the server module's
             let mut fields = vec![("code", Json::Str(code)), ("record", record.to_json())];
-            if let Some(s) = slots {
-                fields.push(("slots", s));
+            #[cfg(any(feature = "server", test))]
+            if let Some((slots, warn)) = slots {
+                fields.push(("slots", slots));
+                fields.push(("warn", warn));
             }
             ok(Json::obj(fields))
         }
-        #[cfg(any(feature = "server", test))]
-        Err((Some((i, retry)), e)) => limit_err(i, retry, &e),
-        Err((_, e)) => err(&e),
+        Err(e) => err(&e),
     }
+}
+
+/// The given limits after a send at `now` and those it takes to 80 % of their cap (None without
+/// limits), or the text of the refusal of the first that forbids it (`limit_err`).
+#[cfg(any(feature = "server", test))]
+fn slots_after(v: &Json) -> Result<Option<(Json, Json)>, String> {
+    let all = limits(v).unwrap_or_default();
+    if all.is_empty() {
+        return Ok(None);
+    }
+    let at = now(v);
+    if let Err((i, e)) = code::check_all(&all, at) {
+        return Err(limit_err(i, all[i].wait_seconds(at), &e));
+    }
+    Ok(Some(taken(&all, at)))
+}
+
+/// `(slots, warn)`: every limit after one more use at `now`, and the indices of those that use
+/// takes to 80 % of their cap.
+#[cfg(any(feature = "server", test))]
+fn taken(all: &[Limit], now: f64) -> (Json, Json) {
+    let warn = (0..all.len())
+        .filter(|&i| all[i].nears_cap(now))
+        .map(|i| Json::num(i as f64))
+        .collect();
+    (
+        Json::Arr(all.iter().map(|l| slot(&l.after(now))).collect()),
+        Json::Arr(warn),
+    )
 }
 
 /// `{number, code, now, key, record?}` → `{ok: {result, record, number}}` or `{err}` (9001:

@@ -117,13 +117,14 @@ impl Limit {
         }
     }
 
-    /// The period `now` falls in: the Beijing day, or the window's number.
+    /// The period `now` falls in: the Beijing day, or the window's number. Windows are the
+    /// server module's (the cloud function's budgets): the phone's module has the day only.
     pub fn period(&self, now: f64) -> f64 {
+        #[cfg(any(feature = "server", test))]
         if self.window_ms > 0.0 {
-            (now / self.window_ms).floor()
-        } else {
-            day_of(now)
+            return (now / self.window_ms).floor();
         }
+        day_of(now)
     }
 
     /// Times counted against the cap in `period`. Fails closed: only a period strictly before

@@ -297,10 +297,18 @@ impl Error {
         }
     }
 
-    /// The same error, saying which configuration field is wrong and how (see `field`).
+    /// The same error, saying which configuration field is wrong and how (see `field`). The
+    /// server module's only: the phone's module keeps its bytes (its configuration is code).
+    #[cfg(any(feature = "server", test))]
     pub fn at(mut self, field: &'static str, problem: &'static str) -> Error {
         self.field = field;
         self.problem = problem;
+        self
+    }
+
+    #[cfg(not(any(feature = "server", test)))]
+    #[inline(always)]
+    pub fn at(self, _field: &'static str, _problem: &'static str) -> Error {
         self
     }
 
@@ -330,6 +338,7 @@ impl Error {
         if !self.detail.is_empty() {
             fields.push(("detail", Json::str(self.detail.clone())));
         }
+        #[cfg(any(feature = "server", test))]
         if !self.field.is_empty() {
             fields.push(("field", Json::str(self.field)));
             fields.push(("problem", Json::str(self.problem)));

@@ -286,25 +286,37 @@ test('setup mistakes name themselves, in the reply and in 云函数日志, never
   assert.match(v.result.msg, /sms-record/);
 });
 
-test('the odds printed in docs/guide.md are the ones the shipped defaults give', () => {
+test('the odds printed in docs/guide.md are the ones the shipped defaults give: one number, and any number with K accounts', () => {
   const fs = require('fs');
   const path = require('path');
   const d = loadCloudFunction(createCloudSdk()).defaults();
-  // One Beijing day: the number's cap of codes, each guessed maxAttempts times out of 10^length.
-  const perDay = 1 - Math.pow(1 - d.ZHENZI_MAX_ATTEMPTS / Math.pow(10, d.ZHENZI_CODE_LENGTH), d.ZHENZI_DAILY_CAP);
+  const miss = 1 - d.ZHENZI_MAX_ATTEMPTS / Math.pow(10, d.ZHENZI_CODE_LENGTH);
+  const odds = (codes) => 1 - Math.pow(miss, codes);
+  // One number, one Beijing day: the number's cap of codes, each guessed maxAttempts times.
+  const perDay = odds(d.ZHENZI_DAILY_CAP);
   const oneIn = Math.round(1 / perDay / 1000) * 1000;
   const printed = '1 / ' + String(oneIn).replace(/\B(?=(\d{3})+$)/g, ' ');
   assert.equal(printed, '1 / 20 000');
   const percent = (perDay * 100).toFixed(3) + ' %';
   const year = (100 * (1 - Math.pow(1 - perDay, 365))).toFixed(1) + ' %';
+  // Any number: min(K × caller cap, A × address cap, budget) codes a day.
+  const codes = (K, A) => Math.min(K * d.ZHENZI_CALLER_DAILY_CAP, A * d.ZHENZI_IP_DAILY_CAP, d.ZHENZI_DAILY_BUDGET);
+  const oneAddress = (odds(codes(1000, 1)) * 100).toFixed(3) + ' %';
+  const anyCrowd = (odds(codes(1e9, 1e9)) * 100).toFixed(3) + ' %';
+  assert.deepEqual([oneAddress, anyCrowd], ['0.050 %', '0.499 %']);
+  // Without a budget or address caps (main dfb43c0), K = 1000 accounts gave:
+  assert.equal((odds(1000 * d.ZHENZI_CALLER_DAILY_CAP) * 100).toFixed(1) + ' %', '4.9 %');
   const guide = fs.readFileSync(path.join(__dirname, '../../docs/guide.md'), 'utf8');
   const [zh, en] = guide.split('\n## English\n');
   for (const half of [zh, en]) {
-    for (const figure of [printed, percent, year]) assert.ok(half.includes(figure), `${figure} in the guide`);
+    for (const figure of [printed, percent, year, oneAddress, anyCrowd, '4.9 %']) assert.ok(half.includes(figure), `${figure} in the guide`);
     assert.ok(half.includes('1 − (1 − ' + d.ZHENZI_MAX_ATTEMPTS + '/10⁶)¹⁰'), 'the formula with the defaults');
+    const formula = 'min(' + d.ZHENZI_CALLER_DAILY_CAP + '·K, ' + d.ZHENZI_IP_DAILY_CAP + '·A, ' + d.ZHENZI_DAILY_BUDGET + ')';
+    assert.ok(half.includes(formula), formula);
   }
   // And the simulated day above saw exactly cap × attempts guesses evaluated.
   assert.equal(d.ZHENZI_DAILY_CAP * d.ZHENZI_MAX_ATTEMPTS, 50);
+  assert.equal(d.ZHENZI_IP_DAILY_CAP / d.ZHENZI_DAILY_CAP, 10, 'one address locks out at most 10 numbers a day, as the guide says');
 });
 
 test('the shim under the function: a timeout past what timers accept is clamped, not fired at once; oversized params never reach the wasm', async () => {
