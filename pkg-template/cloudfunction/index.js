@@ -176,8 +176,9 @@ function retaker(c, items) {
 }
 
 // Claims `items` as the core answered: → release(), or a Refusal thrown.
+/** @returns {Promise<() => Promise<any>>} */
 async function claimed(c, held, taken, extra, what) {
-  const release = await limits.claim(c.store, held, taken.slots, extra, retaker(c, held.items));
+  const release = /** @type {any} */ (await limits.claim(c.store, held, taken.slots, extra, retaker(c, held.items)));
   if (release && release.refused) throw release.refused;
   if (!release) throw refuse(9201, what, R.SAY.busy);
   warnNear(taken.warn, held.items);
