@@ -142,8 +142,8 @@ const codeItems = (c, number) => [
 
 // Every SMS the function sends: per platform address, and the whole function's day.
 const smsItems = (c) => [
-  item('ip-hour:' + c.ip, c.s.rules.ipHour, 'ipHour', true),
-  item('ip-day:' + c.ip, c.s.rules.ipDay, 'ipDay', true),
+  item('ip-hour:' + c.address, c.s.rules.ipHour, 'ipHour', true),
+  item('ip-day:' + c.address, c.s.rules.ipDay, 'ipDay', true),
   item('budget', c.s.rules.budget, 'budget', true),
 ];
 
@@ -417,6 +417,17 @@ async function createCode(event, c) {
 // `phoneNumber` (the one-tap route) comes next: it will call markVerified(c.caller, number, 'phone').
 const ROUTES = { sendCode, validateCode, checkVerified, send, balance, findSmsByMessageId, createCode };
 
+// The address a budget counts by: an IPv4 address, or an IPv6 address's /64 (one customer's
+// network), so rotating addresses inside it buys nothing.
+function addressOf(ip) {
+  if (ip.indexOf(':') < 0 || ip.indexOf('.') >= 0) return ip;
+  const [head, tail] = ip.toLowerCase().split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : h.concat(Array(Math.max(0, 8 - h.length - t.length)).fill('0'), t);
+  return groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':') + '::/64';
+}
+
 // Who calls, as the platform says. Read synchronously when the call starts.
 function identity(context) {
   const ip = typeof context.CLIENTIP === 'string' ? context.CLIENTIP.trim() : '';
@@ -461,7 +472,8 @@ async function handle(route, event, who) {
   const store = createStore(cloud.database(), COLLECTION, s.key, pageDocument);
   const c = {
     caller: who.caller,
-    ip: who.ip || 'none', // calls without an address share one budget
+    ip: who.ip, // to Zhenzi as clientIp, as the platform gave it
+    address: who.ip ? addressOf(who.ip) : 'none', // what the budgets count by; calls without one share one
     audience: s.audience || who.env,
     idPrefix: 'u' + crypto.createHmac('sha256', s.key).update('messageId|' + who.caller).digest('hex').slice(0, 12) + '-',
     now: Date.now(),

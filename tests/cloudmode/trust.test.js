@@ -162,6 +162,16 @@ test('finding 3: a crowd behind one address is stopped at ZHENZI_IP_HOURLY_CAP; 
   }
 });
 
+test('finding 3: an IPv6 address counts by its /64, so rotating addresses inside one network buys nothing', async () => {
+  const f = cloudFn({ ZHENZI_IP_HOURLY_CAP: 2 });
+  const ips = ['2001:db8:1:2::1', '2001:db8:1:2:aaaa::2', '2001:0db8:0001:0002:ffff:0:0:3', '2001:db8:1:3::1'];
+  const codes = [];
+  for (let i = 0; i < ips.length; i++) codes.push((await f.as('openid-v6-' + i, ips[i]).run({ $url: 'sendCode', number: '1350000000' + i })).code);
+  assert.deepEqual(codes, ['success', 'success', 'smsError', 'success']);
+  // The address reaches Zhenzi as the platform gave it.
+  assert.deepEqual(sb.requests.map((r) => r.form.clientIp), ['2001:db8:1:2::1', '2001:db8:1:2:aaaa::2', '2001:db8:1:3::1']);
+});
+
 test('finding 3: the function\'s daily budget warns at 80 % in the log and refuses past it, naming ZHENZI_DAILY_BUDGET', async () => {
   const f = cloudFn({ ZHENZI_DAILY_BUDGET: 5 });
   const warnings = [];
