@@ -140,6 +140,63 @@ fn limits(v: &Json) -> Result<Vec<Limit>, Error> {
     })
 }
 
+/// A limit's state after a send, as the host stores it: `{sentAt, day, count}`.
+#[cfg(any(feature = "server", test))]
+fn slot(l: &Limit) -> Json {
+    Json::obj(vec![
+        ("sentAt", Json::num(l.sent_at)),
+        ("day", Json::num(l.day)),
+        ("count", Json::num(l.count as f64)),
+    ])
+}
+
+/// A refusal by limit `i`: `{err, vendor, limit: i, retryAfter?}` (seconds, for a cooldown),
+/// so a host names the setting of that limit without reading `detail`.
+#[cfg(any(feature = "server", test))]
+fn limit_err(i: usize, retry_after: Option<i64>, e: &Error) -> String {
+    let mut fields = vec![
+        ("err", e.to_json()),
+        ("vendor", reply::vendor_shape(e)),
+        ("limit", Json::num(i as f64)),
+    ];
+    if let Some(s) = retry_after.filter(|_| e.code == errors::COOLDOWN.code) {
+        fields.push(("retryAfter", Json::num(s as f64)));
+    }
+    Json::obj(fields).text()
+}
+
+/// `{now, limits: [[sentAt, day, count, cooldownMs, cap, windowMs?], …]}` → `{ok: {slots:
+/// [{sentAt, day, count}, …], warn: [i, …]}}`, each limit as it must be stored after one more
+/// use at `now` (`warn`: the limits this use takes to 80 % of their cap), or the first refusal
+/// (`limit_err`). The cloud function's budgets and route caps, decided here. Server module only.
+#[cfg(any(feature = "server", test))]
+pub fn limits_take(input: &str) -> String {
+    let v = match arg(input, "input") {
+        Ok(v) => v,
+        Err(e) => return err(&e),
+    };
+    let now = now(&v);
+    if !(now > 0.0 && now.is_finite()) {
+        return err(&Error::new(CONFIG, "now must be a time in ms"));
+    }
+    let all = limits(&v).unwrap_or_default();
+    if let Err((i, e)) = code::check_all(&all, now) {
+        return limit_err(i, all[i].wait_seconds(now), &e);
+    }
+    let (slots, warn) = taken(&all, now);
+    ok(Json::obj(vec![("slots", slots), ("warn", warn)]))
+}
+
+/// `config` as `buildRequest` reads it → `{ok: {}}` or `{err}` whose `field` and `problem` say
+/// which setting is wrong and how (`apiUrl` `not_https`, `appSecret` `missing`…). Server only.
+#[cfg(any(feature = "server", test))]
+pub fn check_config(config: &str) -> String {
+    match arg(config, "config").and_then(|c| Config::from_json(&c)) {
+        Ok(_) => ok(Json::obj(vec![])),
+        Err(e) => err(&e),
+    }
+}
+
 #[cfg(not(any(feature = "server", test)))]
 fn limits(v: &Json) -> Result<Vec<Limit>, Error> {
     match v.get("limits") {
@@ -165,30 +222,73 @@ fn now(v: &Json) -> f64 {
 }
 
 /// `{number, now, key, policy?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits` are
-/// `[[sentAt, day, count, cooldownMs, cap], …]` (cloud mode: per number, caller, pair).
-/// → `{ok: {code, record}}` or `{err}` (100 bad number/policy, 9001 no time or no key, 9201
-/// cooldown, 9202 cap).
+/// `[[sentAt, day, count, cooldownMs, cap, windowMs?], …]` (cloud mode: per number, caller,
+/// pair). → `{ok: {code, record, slots?, warn?}}` (`slots`, `warn`: as `limits_take` answers,
+/// when limits were given) or `{err}` (100 bad number/policy, 9001 no time or no
+/// key, 9201 cooldown, 9202 cap; a limit's refusal also names it, see `limits_take`).
 pub fn code_issue(input: &str, entropy: &[u8]) -> String {
+    let v = match arg(input, "input") {
+        Ok(v) => v,
+        Err(e) => return err(&e),
+    };
+    #[cfg(any(feature = "server", test))]
+    let slots = match slots_after(&v) {
+        Ok(slots) => slots,
+        Err(refused) => return refused,
+    };
     let issued = (|| {
-        let v = arg(input, "input")?;
-        let limits = limits(&v)?;
         let req = Issue {
             number: v.str_field("number").unwrap_or(""),
             now: now(&v),
             key: key(&v)?,
             policy: Policy::from_json(v.get("policy"))?,
             previous: record_of(&v, "previous"),
-            limits,
+            limits: limits(&v)?,
         };
         code::issue(req, entropy)
     })();
     match issued {
-        Ok((code, record)) => ok(Json::obj(vec![
-            ("code", Json::Str(code)),
-            ("record", record.to_json()),
-        ])),
+        Ok((code, record)) => {
+            #[allow(unused_mut)] // the slots are the server module's
+            let mut fields = vec![("code", Json::Str(code)), ("record", record.to_json())];
+            #[cfg(any(feature = "server", test))]
+            if let Some((slots, warn)) = slots {
+                fields.push(("slots", slots));
+                fields.push(("warn", warn));
+            }
+            ok(Json::obj(fields))
+        }
         Err(e) => err(&e),
     }
+}
+
+/// The given limits after a send at `now` and those it takes to 80 % of their cap (None without
+/// limits), or the text of the refusal of the first that forbids it (`limit_err`).
+#[cfg(any(feature = "server", test))]
+fn slots_after(v: &Json) -> Result<Option<(Json, Json)>, String> {
+    let all = limits(v).unwrap_or_default();
+    if all.is_empty() {
+        return Ok(None);
+    }
+    let at = now(v);
+    if let Err((i, e)) = code::check_all(&all, at) {
+        return Err(limit_err(i, all[i].wait_seconds(at), &e));
+    }
+    Ok(Some(taken(&all, at)))
+}
+
+/// `(slots, warn)`: every limit after one more use at `now`, and the indices of those that use
+/// takes to 80 % of their cap.
+#[cfg(any(feature = "server", test))]
+fn taken(all: &[Limit], now: f64) -> (Json, Json) {
+    let warn = (0..all.len())
+        .filter(|&i| all[i].nears_cap(now))
+        .map(|i| Json::num(i as f64))
+        .collect();
+    (
+        Json::Arr(all.iter().map(|l| slot(&l.after(now))).collect()),
+        Json::Arr(warn),
+    )
 }
 
 /// `{number, code, now, key, record?}` → `{ok: {result, record, number}}` or `{err}` (9001:
@@ -365,6 +465,102 @@ mod tests {
         assert!(words("outcomes", Some("text"))
             .iter()
             .all(|t| !t.is_empty()));
+    }
+
+    #[test]
+    fn limits_answer_the_slots_to_store_or_which_limit_refused() {
+        let hour = 3_600_000.0;
+        let t = 1_764_000_000_000.0_f64;
+        let r = parsed(limits_take(&format!(
+            r#"{{"now":{t},"limits":[[0,0,0,60000,10],[0,0,3,0,5,{hour}]]}}"#
+        )));
+        let ok = r.get("ok").unwrap();
+        let slots = ok.get("slots").unwrap().to_string();
+        let day = code::day_of(t);
+        let window = (t / hour).floor();
+        assert_eq!(
+            slots,
+            format!(
+                r#"[{{"sentAt":{t},"day":{day},"count":1}},{{"sentAt":{t},"day":{window},"count":1}}]"#
+            )
+        );
+        // A slot of this window at 3 of 5: the 4th use reaches 80 %.
+        let r = parsed(limits_take(&format!(
+            r#"{{"now":{t},"limits":[[1,{window},3,0,5,{hour}]]}}"#
+        )));
+        assert_eq!(r.get("ok").unwrap().get("warn").unwrap().to_string(), "[0]");
+        // Refused: which limit, and when to retry.
+        let r = parsed(limits_take(&format!(
+            r#"{{"now":{t},"limits":[[0,0,0,0,0],[{},{day},1,60000,10]]}}"#,
+            t - 1500.0
+        )));
+        assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(9201.0)));
+        assert_eq!(r.get("limit"), Some(&Json::num(1.0)));
+        assert_eq!(r.get("retryAfter"), Some(&Json::num(59.0)));
+        let r = parsed(limits_take(r#"{"limits":[]}"#));
+        assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(9001.0)));
+        // codeIssue answers the same slots beside the code, and names a refusing limit.
+        let entropy = [7u8; 64];
+        let r = parsed(code_issue(
+            &format!(
+                r#"{{"number":"15811112222","now":{t},"key":"k","limits":[[0,0,0,60000,10]]}}"#
+            ),
+            &entropy,
+        ));
+        assert_eq!(
+            r.get("ok").unwrap().get("slots").unwrap().to_string(),
+            format!(r#"[{{"sentAt":{t},"day":{day},"count":1}}]"#)
+        );
+        let r = parsed(code_issue(
+            &format!(
+                r#"{{"number":"15811112222","now":{t},"key":"k","limits":[[0,0,0,0,0],[0,{day},10,0,10]]}}"#
+            ),
+            &entropy,
+        ));
+        assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(9202.0)));
+        assert_eq!(r.get("limit"), Some(&Json::num(1.0)));
+    }
+
+    #[test]
+    fn configuration_problems_name_their_field() {
+        assert!(parsed(check_config(r#"{"appId":"1","appSecret":"s"}"#))
+            .get("ok")
+            .is_some());
+        for (config, field, problem) in [
+            (r#"{"appId":"1"}"#, "appSecret", "missing"),
+            (r#"{"appSecret":"TOPSECRET"}"#, "appId", "missing"),
+            (
+                r#"{"appId":"1","appSecret":"TOPSECRET","apiUrl":"http://sms.zhenzikj.com"}"#,
+                "apiUrl",
+                "not_https",
+            ),
+            (
+                r#"{"appId":"1","appSecret":"TOPSECRET","apiUrl":"ftp:x"}"#,
+                "apiUrl",
+                "malformed",
+            ),
+            (
+                r#"{"appId":"1","appSecret":"TOP\u0007SECRET"}"#,
+                "appSecret",
+                "control_characters",
+            ),
+            (
+                r#"{"appId":"1","appSecret":"s","route":"fly"}"#,
+                "route",
+                "malformed",
+            ),
+        ] {
+            let out = check_config(config);
+            assert!(!out.contains("TOPSECRET"), "{out}");
+            let e = parsed(out);
+            let e = e.get("err").unwrap();
+            assert_eq!(e.get("code"), Some(&Json::num(9001.0)), "{config}");
+            assert_eq!(
+                (e.str_field("field"), e.str_field("problem")),
+                (Some(field), Some(problem)),
+                "{config}"
+            );
+        }
     }
 
     #[test]

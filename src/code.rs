@@ -82,9 +82,12 @@ impl Policy {
     }
 }
 
-/// One resend limit. Cloud mode keeps one per number, per caller and per (number, caller):
-/// when the last code went out (`sent_at`, 0 = never), the day of that send and how many went
-/// out that day; the rule is the cooldown and the daily cap (0 = none).
+/// One limit on how often something may happen: a resend limit of a code (cloud mode keeps one
+/// per number, per caller and per (number, caller)), or a budget of the cloud function (per
+/// platform address, per day for the whole function, per caller for a route). Its state is when
+/// it last fired (`sent_at`, 0 = never), the period of that (`day`) and how often it fired in
+/// that period; its rule is the cooldown and the cap per period (0 = none). The period is the
+/// Beijing day, or a fixed window of `window_ms` (an hour, say) when that is positive.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limit {
     pub sent_at: f64,
@@ -92,10 +95,12 @@ pub struct Limit {
     pub count: u32,
     pub cooldown_ms: f64,
     pub cap: u32,
+    pub window_ms: f64,
 }
 
 impl Limit {
-    /// `[sentAt, day, count, cooldownMs, cap]`; a missing item is 0 (never sent, no rule).
+    /// `[sentAt, day, count, cooldownMs, cap, windowMs?]`; a missing item is 0 (never sent, no
+    /// rule, the Beijing day).
     pub fn from_json(v: &Json) -> Limit {
         let items = match v {
             Json::Arr(items) => items.as_slice(),
@@ -108,17 +113,34 @@ impl Limit {
             count: n(2) as u32,
             cooldown_ms: n(3),
             cap: n(4) as u32,
+            window_ms: n(5),
         }
     }
 
-    /// Sends counted against the cap today. Fails closed: only a day strictly before today
-    /// starts afresh, so a NaN or future day keeps the count.
-    fn used_today(&self, today: f64) -> u32 {
-        if self.day < today {
+    /// The period `now` falls in: the Beijing day, or the window's number. Windows are the
+    /// server module's (the cloud function's budgets): the phone's module has the day only.
+    pub fn period(&self, now: f64) -> f64 {
+        #[cfg(any(feature = "server", test))]
+        if self.window_ms > 0.0 {
+            return (now / self.window_ms).floor();
+        }
+        day_of(now)
+    }
+
+    /// Times counted against the cap in `period`. Fails closed: only a period strictly before
+    /// starts afresh, so a NaN or future one keeps the count.
+    fn used_in(&self, period: f64) -> u32 {
+        if self.day < period {
             0
         } else {
             self.count
         }
+    }
+
+    /// Whole seconds until the cooldown ends (for a host's "retry in N s"); None when unknown.
+    pub fn wait_seconds(&self, now: f64) -> Option<i64> {
+        let wait = ((self.cooldown_ms - (now - self.sent_at)) / 1000.0).ceil();
+        (wait.is_finite() && wait >= 0.0).then_some(wait as i64)
     }
 
     /// Refuses (9201, 9202) when this limit forbids a send at `now`. Written so that a NaN or
@@ -126,21 +148,31 @@ impl Limit {
     pub fn check(&self, now: f64) -> Result<(), Error> {
         let since = now - self.sent_at;
         if !(self.sent_at == 0.0 || (self.sent_at.is_finite() && since >= self.cooldown_ms)) {
-            let wait = ((self.cooldown_ms - since) / 1000.0).ceil();
-            let detail = if wait.is_finite() && wait >= 0.0 {
-                ["retry in ", &int_text(wait as i64), " s"].concat()
-            } else {
-                "retry later".to_string()
+            let detail = match self.wait_seconds(now) {
+                Some(wait) => ["retry in ", &int_text(wait), " s"].concat(),
+                None => "retry later".to_string(),
             };
             return Err(Error::new(COOLDOWN, detail));
         }
-        let used = self.used_today(day_of(now));
+        let used = self.used_in(self.period(now));
         if self.cap > 0 && used >= self.cap {
+            let per = if self.window_ms > 0.0 {
+                [
+                    " in this window of ",
+                    &int_text((self.window_ms / 1000.0) as i64),
+                    " s",
+                ]
+                .concat()
+            } else {
+                " today".to_string()
+            };
             return Err(Error::new(
                 CODE_DAILY_CAP,
                 [
                     &int_text(used.into()),
-                    " codes sent today; the cap is ",
+                    " codes sent",
+                    &per,
+                    "; the cap is ",
                     &int_text(self.cap.into()),
                 ]
                 .concat(),
@@ -151,14 +183,30 @@ impl Limit {
 
     /// The limit after a send at `now` (the count saturates).
     pub fn after(&self, now: f64) -> Limit {
-        let today = day_of(now);
+        let period = self.period(now);
         Limit {
             sent_at: now,
-            day: today,
-            count: self.used_today(today).saturating_add(1),
+            day: period,
+            count: self.used_in(period).saturating_add(1),
             ..*self
         }
     }
+
+    /// Whether a send at `now` takes this limit to 80 % of its cap or past it for the first time
+    /// in its period (the cloud function's warning before a budget runs out).
+    pub fn nears_cap(&self, now: f64) -> bool {
+        let before = u64::from(self.used_in(self.period(now)));
+        let cap = u64::from(self.cap);
+        cap > 0 && before * 5 < cap * 4 && (before + 1) * 5 >= cap * 4
+    }
+}
+
+/// Checks every limit at `now`: the first that refuses says why, with its index.
+pub fn check_all(limits: &[Limit], now: f64) -> Result<(), (usize, Error)> {
+    for (i, limit) in limits.iter().enumerate() {
+        limit.check(now).map_err(|e| (i, e))?;
+    }
+    Ok(())
 }
 
 /// A digit string of `length` from CSPRNG bytes: bytes ≥ 250 are skipped so each digit is
@@ -297,10 +345,12 @@ pub fn issue(req: Issue, entropy: &[u8]) -> Result<(String, Record), Error> {
         count: r.day_count,
         cooldown_ms: p.cooldown_ms,
         cap: p.daily_cap,
+        window_ms: 0.0,
     });
-    for limit in own.iter().chain(req.limits.iter()) {
-        limit.check(req.now)?;
+    if let Some(own) = own {
+        own.check(req.now)?;
     }
+    check_all(&req.limits, req.now).map_err(|(_, e)| e)?;
     let salt_bytes = entropy
         .get(..SALT_BYTES)
         .ok_or_else(|| Error::new(CONFIG, "not enough random bytes for a code"))?;
@@ -575,6 +625,7 @@ mod tests {
                     count: 0,
                     cooldown_ms: p.cooldown_ms,
                     cap: 0,
+                    window_ms: 0.0,
                 }],
             },
             &bytes(3),
@@ -645,6 +696,7 @@ mod tests {
             count,
             cooldown_ms: 60_000.0,
             cap,
+            window_ms: 0.0,
         }
     }
 
@@ -690,6 +742,39 @@ mod tests {
         // Any one limit refuses: the first that does says why.
         let e = issue_with(T0 + 120_000.0, vec![limit(0.0, 0, 0), full, l]).unwrap_err();
         assert_eq!(e.code, 9202);
+    }
+
+    #[test]
+    fn windows_other_than_the_day_and_the_warning_at_80_percent() {
+        let hour = 3_600_000.0;
+        let l = Limit {
+            window_ms: hour,
+            cooldown_ms: 0.0,
+            ..limit(0.0, 0, 5)
+        };
+        let mut at = l;
+        let start = (T0 / hour).floor() * hour;
+        let mut near = vec![];
+        for i in 0..5 {
+            assert!(at.check(start + i as f64).is_ok(), "{i}");
+            near.push(at.nears_cap(start + i as f64));
+            at = at.after(start + i as f64);
+        }
+        // The 4th of 5 reaches 80 %: warned once.
+        assert_eq!(near, [false, false, false, true, false]);
+        let e = at.check(start + 10.0).unwrap_err();
+        assert_eq!(
+            (e.code, e.detail.as_str()),
+            (9202, "5 codes sent in this window of 3600 s; the cap is 5")
+        );
+        // The next hour starts afresh.
+        assert!(at.check(start + hour).is_ok());
+        assert_eq!(at.after(start + hour).count, 1);
+        // No cap, no warning; the index of the limit that refuses.
+        assert!(!limit(0.0, 0, 0).nears_cap(T0));
+        let e = check_all(&[limit(0.0, 0, 0), at], start + 10.0).unwrap_err();
+        assert_eq!((e.0, e.1.code), (1, 9202));
+        assert_eq!(limit(T0, 0, 0).wait_seconds(T0 + 1500.0), Some(59));
     }
 
     #[test]

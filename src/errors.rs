@@ -279,6 +279,11 @@ pub struct Error {
     pub code: i32,
     /// What exactly was wrong, in words a developer understands (never a secret).
     pub detail: String,
+    /// For a configuration problem: which field of the configuration (`apiUrl`, `appSecret`…)
+    /// and a reason code (`missing`, `not_https`, `malformed`, `control_characters`), so a
+    /// host names its own setting for it without reading `detail`. Empty when not known.
+    pub field: &'static str,
+    pub problem: &'static str,
 }
 
 impl Error {
@@ -287,7 +292,24 @@ impl Error {
             entry,
             code: entry.code,
             detail: detail.into(),
+            field: "",
+            problem: "",
         }
+    }
+
+    /// The same error, saying which configuration field is wrong and how (see `field`). The
+    /// server module's only: the phone's module keeps its bytes (its configuration is code).
+    #[cfg(any(feature = "server", test))]
+    pub fn at(mut self, field: &'static str, problem: &'static str) -> Error {
+        self.field = field;
+        self.problem = problem;
+        self
+    }
+
+    #[cfg(not(any(feature = "server", test)))]
+    #[inline(always)]
+    pub fn at(self, _field: &'static str, _problem: &'static str) -> Error {
+        self
     }
 
     /// A server reply with a non-zero code; unknown codes keep their number.
@@ -299,6 +321,8 @@ impl Error {
             entry,
             code,
             detail: server_text.to_string(),
+            field: "",
+            problem: "",
         }
     }
 
@@ -313,6 +337,11 @@ impl Error {
         ];
         if !self.detail.is_empty() {
             fields.push(("detail", Json::str(self.detail.clone())));
+        }
+        #[cfg(any(feature = "server", test))]
+        if !self.field.is_empty() {
+            fields.push(("field", Json::str(self.field)));
+            fields.push(("problem", Json::str(self.problem)));
         }
         Json::obj(fields)
     }

@@ -19,6 +19,8 @@ pub const DEFAULT_DELAY_MS: u64 = 200;
 pub const MAX_TIMER_MS: u64 = 2_147_483_647;
 /// More retries than this are taken as this many: the backoff is then minutes long already.
 pub const MAX_RETRIES: u64 = 10;
+/// Retries of a read within a `budgetMs` when the caller names none (the cloud function).
+pub const BUDGET_READ_RETRIES: u64 = 2;
 
 /// A caller's count or milliseconds (a JSON number, as the typings say), rounded up to a whole
 /// one; 0 for anything else, absence, text and negatives included, so the default applies.
@@ -53,6 +55,8 @@ pub fn plan(op: Op, o: &Json) -> Json {
     let budget = whole(o, "budgetMs");
     let retries = if send && budget > 0 {
         0
+    } else if budget > 0 && o.get("retries").is_none() {
+        BUDGET_READ_RETRIES
     } else {
         whole(o, "retries").min(MAX_RETRIES)
     };
@@ -153,6 +157,15 @@ mod tests {
 
     #[test]
     fn a_budget_goes_whole_to_a_send_and_is_shared_by_a_reads_tries() {
+        // With a budget and no retries named, a read gets BUDGET_READ_RETRIES (the cloud
+        // function keeps no retry numbers of its own); a send still gets one try.
+        let (timeout, delays, _) = p(Op::Balance, r#"{"budgetMs":2500}"#);
+        assert_eq!(delays, [200.0, 400.0]);
+        assert_eq!(timeout, 633.0); // (2500 - 600) / 3
+        assert_eq!(p(Op::Send, r#"{"budgetMs":2500}"#).1.len(), 0);
+        assert!(p(Op::Balance, r#"{"budgetMs":2500,"retries":0}"#)
+            .1
+            .is_empty());
         let cloud = r#"{"budgetMs":2500,"retries":2,"retryDelayMs":50}"#;
         let (timeout, delays, _) = p(Op::Send, cloud);
         assert_eq!((timeout, delays.len()), (2500.0, 0));

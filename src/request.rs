@@ -34,8 +34,10 @@ impl std::fmt::Debug for Config {
 impl Config {
     /// `{route?: 'direct'|'relay', apiUrl?, relayUrl?, appId, appSecret}`.
     pub fn from_json(v: &Json) -> Result<Config, Error> {
-        let route = Route::from_name(v.str_field("route").unwrap_or("direct"))
-            .ok_or_else(|| Error::new(CONFIG, "route must be 'direct' or 'relay'"))?;
+        let route =
+            Route::from_name(v.str_field("route").unwrap_or("direct")).ok_or_else(|| {
+                Error::new(CONFIG, "route must be 'direct' or 'relay'").at("route", "malformed")
+            })?;
         let or_default = |key, default| match v.str_field(key) {
             Some(s) if !s.trim().is_empty() => s,
             _ => default,

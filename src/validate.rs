@@ -124,9 +124,10 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
 
 /// `https://host[:port][/path]`, trailing slashes removed. Plain `http://` is allowed only for
 /// loopback hosts (tests, the local sandbox), so credentials never cross a network in clear.
-pub fn base_url(raw: &str, what: &str) -> Result<String, Error> {
+pub fn base_url(raw: &str, what: &'static str) -> Result<String, Error> {
     let value = raw.trim().trim_end_matches('/');
-    let bad = || Error::new(CONFIG, [what, " must be an https:// URL"].concat());
+    let bad =
+        || Error::new(CONFIG, [what, " must be an https:// URL"].concat()).at(what, "malformed");
     let at = find(value, "://").ok_or_else(bad)?;
     let (scheme, rest) = (&value[..at], &value[at + 3..]);
     let host_port = rest.split('/').next().unwrap_or("");
@@ -145,23 +146,24 @@ pub fn base_url(raw: &str, what: &str) -> Result<String, Error> {
         "http" if clean => Err(Error::new(
             CONFIG,
             [what, " must use https:// (plain http only for loopback)"].concat(),
-        )),
+        )
+        .at(what, "not_https")),
         _ => Err(bad()),
     }
 }
 
 /// appId / appSecret: present and without surrounding white space (a pasted newline is the
 /// usual cause of 110). The secret's value never appears in the error.
-pub fn credential(raw: &str, what: &str) -> Result<String, Error> {
+pub fn credential(raw: &str, what: &'static str) -> Result<String, Error> {
     let value = raw.trim();
     if value.is_empty() {
-        return Err(Error::new(CONFIG, [what, " is empty"].concat()));
+        return Err(Error::new(CONFIG, [what, " is empty"].concat()).at(what, "missing"));
     }
     if value.chars().any(char::is_control) {
-        return Err(Error::new(
-            CONFIG,
-            [what, " contains control characters"].concat(),
-        ));
+        return Err(
+            Error::new(CONFIG, [what, " contains control characters"].concat())
+                .at(what, "control_characters"),
+        );
     }
     Ok(value.to_string())
 }

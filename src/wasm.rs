@@ -57,6 +57,20 @@ pub fn normalize_number(raw: &str) -> String {
     api::normalize_number(raw)
 }
 
+/// A limit's use: the slots to store or the refusal (src/api.rs `limits_take`): server only.
+#[cfg(feature = "server")]
+#[wasm_bindgen(js_name = limitsTake)]
+pub fn limits_take(input: &str) -> String {
+    api::limits_take(input)
+}
+
+/// A Zhenzi configuration's problem as `field` and `problem` (src/api.rs `check_config`).
+#[cfg(feature = "server")]
+#[wasm_bindgen(js_name = checkConfig)]
+pub fn check_config(config: &str) -> String {
+    api::check_config(config)
+}
+
 /// The kinds and verification outcomes (src/api.rs `vocabulary`): server module only.
 #[cfg(feature = "server")]
 #[wasm_bindgen]

@@ -65,6 +65,7 @@ fuzz_target!(|data: &[u8]| {
             count: b.byte() as u32,
             cooldown_ms: (b.byte() as f64) * 1000.0,
             cap: (b.byte() % 12) as u32,
+            window_ms: if b.byte() % 2 == 0 { 0.0 } else { 3_600_000.0 },
         })
         .collect();
     let entropy: Vec<u8> = (0..64).map(|_| b.byte()).collect();

@@ -3,101 +3,78 @@
 // variables, never in the mini-program. Routes (event.$url) follow the vendor's cloud
 // functions, secure by default:
 //   sendCode, validateCode     always on: the code is made, stored (as a keyed hash), sent
-//                              and checked here, and never returned
+//                              with the operator's text and checked here, never returned
 //   checkVerified              for the developer's other cloud functions: did this user
 //                              (OPENID) verify this number recently?
 //   send, balance, findSmsByMessageId, createCode
 //                              off unless the deployer opts in (ZHENZI_COMPAT=vendor or
 //                              ZHENZI_ROUTES=…), each with a per-caller daily cap
-// The caller is who WeChat says (OPENID, CLIENTIP from cloud.getWXContext()), never what the
-// event says. Variables: zhenzisms_settings.js; the security model: docs/guide.md §8.
+// The caller is who WeChat says (OPENID, CLIENTIP, ENV from cloud.getWXContext()), never what
+// the event says. The core (Rust, zhenzisms_core_access.js) decides every limit, length and
+// code; this file stores and forwards. Variables: zhenzisms_settings.js; the security model:
+// the guide, §8 (zhenzisms_replies.js has its address).
 'use strict';
 
+const crypto = require('crypto');
 const cloud = require('wx-server-sdk');
-// The SDK's internals (_call, _core…) as well as its public API: typed loosely here.
-const sdk = /** @type {any} */ (require('./zhenzisms.js'));
-const codes = require('./zhenzisms_codes.js');
+const access = require('./zhenzisms_core_access.js');
 const settings = require('./zhenzisms_settings.js');
+const limits = require('./zhenzisms_limits.js');
+const R = require('./zhenzisms_replies.js');
 const { createStore, isMissingCollection } = require('./zhenzisms_store.js');
-const { sendCodeSms } = require('./zhenzisms_sms.js');
+const { sendCodeSms, chooseContent } = require('./zhenzisms_sms.js');
 const { signToken, verifyToken } = require('./zhenzisms_token.js');
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 
-// What each verification outcome answers beside it (msg / data), as the vendor's function did:
-// the texts are the core's (vocabulary()), read once the wasm is in.
-let outcomeTexts = null;
-function outcomeText(result) {
-  if (!outcomeTexts) {
-    outcomeTexts = { not_verified: '该用户最近没有验证过这个号码' };
-    for (const o of JSON.parse(sdk._core().vocabulary()).outcomes) outcomeTexts[o.result === 'ok' ? 'success' : o.result] = o.text;
-  }
-  return outcomeTexts[result];
-}
 const COLLECTION = 'sms-record';
 const MAX_EVENT_CHARS = 16384;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const DAY_MS = 86400000;
-const BEIJING_MS = 8 * 3600000;
+// A core configuration field → the variable that sets it.
+const VARIABLE = { appId: 'ZHENZI_APP_ID', appSecret: 'ZHENZI_APP_SECRET', apiUrl: 'ZHENZI_API_URL', route: 'ZHENZI_API_URL' };
 
-// A refusal decided here, carrying an SDK error {code, kind, reason, message, solution, …}.
+// A refusal decided here: the table's entry, the sentence for the page, the vendor code word.
 class Refusal extends Error {
-  constructor(info) {
+  constructor(info, say, tag) {
     super(info.reason);
-    this.info = info;
+    this.info = Object.assign(info, { decided: true });
+    this.say = say;
+    this.tag = tag;
   }
 }
 
-function errorInfo(code, detail, solution) {
-  const info = sdk._errorInfo(code, detail);
-  if (solution) info.solution = solution;
-  return info;
+const refuse = (code, detail, say, tag) => new Refusal(access.errorInfo(code, detail), say, tag);
+
+// A variable to set: named in the detail, the advice, the page's sentence and the log.
+function refuseSetting(name, why, info) {
+  const e = info || access.errorInfo(9001, '');
+  e.detail = name + ' ' + why;
+  e.solution = '在云开发控制台 → 云函数 zhenzisms → 版本与配置 → 环境变量中设置 ' + name + '，保存后重新调用（' + R.GUIDE + ' §4）';
+  return new Refusal(e, '短信服务配置有误（' + name + '），请联系管理员。');
 }
 
-function refuse(code, detail, solution) {
-  return new Refusal(errorInfo(code, detail, solution));
-}
-
-function envSolution(name) {
-  return '在云开发控制台 → 云函数 zhenzisms → 版本与配置 → 环境变量中设置 ' + name + '，保存后重新调用（docs/guide.md §4）';
-}
-
-// Cloud-side advice where the table's assumes a mini-program: a cloud function has no
-// request-domain list, and its configuration is its environment variables.
+// Cloud-side advice where the table's assumes a mini-program: no request-domain list here.
 function inCloud(info) {
   if (info.code === 9100) info.solution = '稍后重试；持续出现时检查环境变量 ZHENZI_API_URL 与榛子云的服务状态';
-  if (info.code === 9001) {
-    const name = /apiUrl/.test(info.detail) ? 'ZHENZI_API_URL' : /appSecret/.test(info.detail) ? 'ZHENZI_APP_SECRET' : /appId/.test(info.detail) ? 'ZHENZI_APP_ID' : '';
-    if (name) {
-      info.detail = name + ': ' + info.detail;
-      info.solution = envSolution(name);
-    }
-  }
+  if (info.code === 9001 && VARIABLE[info.field]) return refuseSetting(VARIABLE[info.field], '(' + info.field + ' ' + info.problem + ')', info).info;
   return info;
-}
-
-// 云函数日志 shows every failure: code, reason, detail, what to do. Never the secret (the core
-// never puts it in an error) nor a code (no error carries one).
-function log(route, info) {
-  console.error('[zhenzisms] ' + (route || '$url?') + ': ' + info.code + ' ' + info.reason + (info.detail ? ' (' + info.detail + ')' : '') + ' — ' + info.solution);
 }
 
 // ---- the event, field by field: text or refused (100), never a crash ----
 
-function text(event, key, max) {
+function text(event, key) {
   const v = event[key];
   if (v === undefined || v === null) return '';
-  if (typeof v !== 'string' && !(typeof v === 'number' && isFinite(v))) throw refuse(100, key + ' must be text');
+  if (typeof v !== 'string' && !(typeof v === 'number' && isFinite(v))) throw refuse(100, key + ' must be text', R.SAY.badInput);
   const s = String(v);
-  if (s.length > max) throw refuse(100, key + ' is longer than ' + max + ' characters');
-  if (LONE_SURROGATE.test(s)) throw refuse(100, key + ' is not well-formed text');
+  if (LONE_SURROGATE.test(s)) throw refuse(100, key + ' is not well-formed text', R.SAY.badInput);
   return s;
 }
 
 function templateParams(event) {
   let v = event.templateParams;
   if (v === undefined || v === null || v === '') return undefined;
-  const bad = () => refuse(100, 'templateParams must be an array of at most 20 short strings');
+  const bad = () => refuse(100, 'templateParams must be an array of texts', R.SAY.badInput);
   if (typeof v === 'string') {
     try {
       v = JSON.parse(v); // vendor E writes the array back as JSON text
@@ -105,8 +82,8 @@ function templateParams(event) {
       throw bad();
     }
   }
-  const item = (x) => (typeof x === 'string' && x.length <= 200 && !LONE_SURROGATE.test(x)) || (typeof x === 'number' && isFinite(x));
-  if (!Array.isArray(v) || v.length > 20 || !v.every(item)) throw bad();
+  const item = (x) => (typeof x === 'string' && !LONE_SURROGATE.test(x)) || (typeof x === 'number' && isFinite(x));
+  if (!Array.isArray(v) || !v.every(item)) throw bad();
   return v.map(String);
 }
 
@@ -117,77 +94,14 @@ function asked(event, key) {
   return isFinite(n) && n > 0 ? n : undefined;
 }
 
-// The number in its one canonical form, as the core compares numbers ('' when it is not a
-// mainland mobile number): every limit, record and lookup is keyed on it.
-// The number's one canonical form, from the core ('' when it is not a mainland mobile number).
-function canonical(raw) {
-  return JSON.parse(sdk._core().normalizeNumber(raw)).ok || '';
-}
+// The number's one canonical form, from the core ('' when it is not a mainland mobile number):
+// every limit, record and lookup is keyed on it.
+const canonical = (raw) => access.core.normalizeNumber(raw).ok || '';
 
 function numberOf(event) {
-  const r = JSON.parse(sdk._core().normalizeNumber(text(event, 'number', 64)));
-  if (r.err) throw refuse(100, r.err.detail);
+  const r = access.core.normalizeNumber(text(event, 'number'));
+  if (r.err) throw new Refusal(r.err, R.SAY.badNumber);
   return r.ok;
-}
-
-// ---- replies: every reading the vendor's pages use works on one object ----
-
-// Zhenzi calls: v2 pages read result.code / result.data, v1 pages result.body.code.
-function zhenziReply(v) {
-  const r = { code: v.code, data: v.data, body: { code: v.code, data: v.data } };
-  if (v.error) r.error = v.error;
-  return r;
-}
-
-const ZHENZI_ROUTES = ['send', 'balance', 'findSmsByMessageId'];
-
-function failure(route, info, tag) {
-  if (ZHENZI_ROUTES.indexOf(route) >= 0 || !route) return zhenziReply({ code: info.code, data: info.reason, error: info });
-  let code = tag || 'error';
-  if (!tag && (route === 'sendCode' || route === 'createCode')) code = info.code === 9201 ? 'intervalError' : 'smsError';
-  const msg = info.detail ? info.reason + '：' + info.detail : info.reason;
-  const r = { code: code, msg: msg, data: msg, error: info };
-  if (route === 'sendCode') delete r.data; // v1 sendCode answered {code, msg}
-  return r;
-}
-
-// ---- Zhenzi ----
-
-// A Zhenzi call, answered as {code, data} plus `error` when it failed. All attempts fit in
-// ZHENZI_TIMEOUT_MS, under CloudBase's 3 s default function timeout, so a Zhenzi that does
-// not answer gives the page 9101 rather than a killed function (9105, outcome unknown). The
-// core splits the budget (src/policy.rs): a send gets it whole (it is never repeated), a read
-// shares it with 2 retries.
-async function zhenzi(op, params, s) {
-  const outcome = await sdk._call(s.config, op, params, { budgetMs: s.budgetMs, retries: 2, retryDelayMs: 50 });
-  if (!outcome.err) return { code: outcome.vendor.code, data: outcome.vendor.data };
-  const err = inCloud(outcome.err);
-  log(op, err);
-  return { code: outcome.vendor.code, data: outcome.vendor.data, error: err };
-}
-
-// ---- limits ----
-
-// Claims every slot (compare-and-set) or gives back those it got.
-async function claimAll(store, keys, seen, next) {
-  for (let i = 0; i < keys.length; i++) {
-    if (await store.claim(keys[i], seen[i], next[i])) continue;
-    await releaseAll(store, keys.slice(0, i), seen, next);
-    return false;
-  }
-  return true;
-}
-
-function releaseAll(store, keys, seen, next) {
-  return Promise.all(keys.map((k, i) => store.claim(k, { exists: true, sentAt: next[i].sentAt, count: next[i].count }, seen[i])));
-}
-
-// Code limits: per number, per caller, per (caller, number), each a cooldown and a daily cap.
-async function codeLimits(store, s, caller, number) {
-  const keys = s.limits.map(([kind]) => kind + ':' + (kind === 'number' ? number : kind === 'caller' ? caller : caller + '|' + number));
-  const seen = await Promise.all(keys.map((k) => store.slot(k)));
-  const limits = seen.map((slot, i) => [slot.sentAt, slot.day, slot.count, s.limits[i][1], s.limits[i][2]]);
-  return { keys, seen, limits };
 }
 
 // The server's policy as the page may change it: a longer code and a shorter life, nothing
@@ -201,204 +115,400 @@ function tightened(policy, event) {
   return p;
 }
 
-// A new code for (caller, number), its limits claimed: {ok: {code, record}, release} or {err}.
-async function issueCode(event, caller, store, s, number) {
-  const l = await codeLimits(store, s, caller, number);
-  const input = { number: number, now: Date.now(), key: s.key, policy: tightened(s.policy, event), limits: l.limits };
-  const issued = codes.issue(sdk._core(), input, sdk._takeEntropy(codes.ENTROPY_BYTES));
-  if (issued.err) return { err: issued.err };
-  // Each slot after this send: now, today (the record's day), one more than today's count.
-  const today = issued.ok.record.day;
-  const next = l.seen.map((slot) => ({ sentAt: input.now, day: today, count: (slot.day < today ? 0 : slot.count) + 1 }));
-  if (!(await claimAll(store, l.keys, l.seen, next))) {
-    return { err: errorInfo(9201, 'another code is being sent to this number or by this user') };
-  }
-  return { ok: issued.ok, release: () => releaseAll(store, l.keys, l.seen, next) };
+// ---- Zhenzi ----
+
+// A Zhenzi call, answered as {code, data} plus `error` when it failed. Every attempt fits in
+// ZHENZI_TIMEOUT_MS, under CloudBase's 3 s default function timeout; how often a call is tried
+// within it is the core's rule (src/policy.rs).
+async function zhenzi(op, params, s) {
+  const outcome = await access.call(s.config, op, params, { budgetMs: s.budgetMs });
+  if (!outcome.err) return { code: outcome.vendor.code, data: outcome.vendor.data };
+  const err = inCloud(outcome.err);
+  R.log(op, err);
+  return { code: outcome.vendor.code, data: outcome.vendor.data, error: err };
 }
 
-// An opted-in route: at most ZHENZI_ROUTE_DAILY_CAP calls per caller per (Beijing) day.
-async function routeAllowance(store, s, route, caller) {
-  const key = 'route:' + route + ':' + caller;
-  for (let tries = 0; tries < 3; tries++) {
-    const slot = await store.slot(key);
-    const now = Date.now();
-    const today = Math.floor((now + BEIJING_MS) / DAY_MS);
-    const used = slot.day < today ? 0 : slot.count; // fails closed on a NaN day
-    if (s.routeDailyCap > 0 && used >= s.routeDailyCap) {
-      throw refuse(9202, route + ': ' + used + ' calls by this user today; the cap is ZHENZI_ROUTE_DAILY_CAP=' + s.routeDailyCap);
-    }
-    if (await store.claim(key, slot, { sentAt: now, day: today, count: used + 1 })) return;
+// ---- limits: what each is about, its rule, and what a page reads when it refuses ----
+
+function item(subject, rule, say, shared) {
+  return { subject: subject, rule: rule.rule, name: rule.name, say: say, shared: !!shared };
+}
+
+const codeItems = (c, number) => [
+  item('number:' + number, c.s.rules.number, 'number'),
+  item('caller:' + c.caller, c.s.rules.caller, 'caller'),
+  item('pair:' + c.caller + '|' + number, c.s.rules.pair, 'pair'),
+];
+
+// Every SMS the function sends: per platform address, and the whole function's day.
+const smsItems = (c) => [
+  item('ip-hour:' + c.address, c.s.rules.ipHour, 'ipHour', true),
+  item('ip-day:' + c.address, c.s.rules.ipDay, 'ipDay', true),
+  item('budget', c.s.rules.budget, 'budget', true),
+];
+
+const routeItem = (c, route) => item('route:' + route + ':' + c.caller, c.s.rules.route, 'route');
+const checksItem = (c) => item('checks:' + c.caller, c.s.rules.checks, 'checks');
+
+// The core's refusal by one of `items` ({err, limit, retryAfter?}) as a Refusal naming its variable.
+function limitRefusal(answer, items) {
+  const it = items[answer.limit];
+  if (!it) return new Refusal(answer.err, R.SAY.failed);
+  const info = answer.err;
+  info.detail = (info.code === 9201 ? 'ZHENZI_COOLDOWN_SECONDS' : it.name) + ': ' + info.detail;
+  if (info.code === 9202) info.solution = it.name + ' 设定了这个上限（' + R.GUIDE + ' §4）；调大它，或等下一个周期';
+  return new Refusal(info, info.code === 9201 ? R.SAY.cooldown(answer.retryAfter) : R.SAY[it.say]);
+}
+
+// The core's warnings at 80 % of a cap, for the operator (once per period: the CAS counts each use once).
+function warnNear(warn, items) {
+  for (const i of warn || []) console.warn('[zhenzisms] ' + items[i].name + ' is at 80 % or more of its cap for this period (' + R.clip(items[i].subject.split(':')[0], 20) + ')');
+}
+
+// Asks the core again about one shared slot another call changed first: {slot} or {refused}.
+function retaker(c, items) {
+  return (i, limit) => {
+    const again = access.core.limitsTake({ now: c.now, limits: [limit] });
+    if (again.err) return { refused: limitRefusal(Object.assign(again, { limit: i }), items) };
+    warnNear(again.ok.warn.map(() => i), items);
+    return { slot: again.ok.slots[0] };
+  };
+}
+
+// Claims `items` as the core answered: → release(), or a Refusal thrown.
+/** @returns {Promise<() => Promise<any>>} */
+async function claimed(c, held, taken, extra, what) {
+  const release = /** @type {any} */ (await limits.claim(c.store, held, taken.slots, extra, retaker(c, held.items)));
+  if (release && release.refused) throw release.refused;
+  if (!release) throw refuse(9201, what, R.SAY.busy);
+  warnNear(taken.warn, held.items);
+  return release;
+}
+
+// Reads, checks (core) and claims `items` for one use: → release(), or a Refusal thrown.
+async function useLimits(c, items, what) {
+  const held = await limits.read(c.store, items);
+  const taken = access.core.limitsTake({ now: c.now, limits: held.limits });
+  if (taken.err) throw limitRefusal(taken, items);
+  return claimed(c, held, taken.ok, null, what + ': too many calls at once');
+}
+
+// ---- documents a page wrote (the permission lets pages write): never trusted, said once ----
+
+let pageWrites = false;
+function pageDocument() {
+  if (pageWrites) return;
+  pageWrites = true;
+  console.error('[zhenzisms] permission mistake: sms-record holds a document a mini-program page wrote (it has _openid); the function never trusts it. ' + R.SETUP + '（' + R.GUIDE + ' §4）');
+}
+
+// In parallel with a route's first reads: has this caller's page added documents?
+function probe(c) {
+  if (pageWrites) return null;
+  return c.store.pageDocuments(c.caller).then((docs) => docs.length && pageDocument(), () => null);
+}
+
+// ---- the verified mark: one record, written by any route that proved a number ----
+
+// {token, expiresAt, via}, or the same with token null and why when tokens are off.
+function verifiedAnswer(c, caller, number, mark) {
+  const out = { token: null, expiresAt: mark.expiresAt, via: mark.via };
+  if (!c.s.verifyKey) return Object.assign(out, { why: 'tokens are off: ZHENZI_VERIFY_KEY is not set (checkVerified still answers)' });
+  out.token = signToken({ openid: caller, number: number, verifiedAt: mark.at, expiresAt: mark.expiresAt, via: mark.via, audience: c.audience }, c.s.verifyKey);
+  return out;
+}
+
+function markOf(c, via) {
+  const at = Date.now();
+  return { at: at, expiresAt: at + c.s.verifyMs, via: via };
+}
+
+// Records that `caller` proved `number` (via 'sms', or 'phone' for the one-tap route).
+async function markVerified(c, caller, number, via) {
+  for (let tries = 0; tries < 5; tries++) {
+    const doc = await c.store.code(caller, number);
+    const mark = markOf(c, via);
+    const body = Object.assign({ caller: caller, number: number, record: null, created: false }, doc.body || {}, { verified: mark });
+    if (await c.store.putCode(doc, body)) return verifiedAnswer(c, caller, number, mark);
   }
-  throw refuse(9201, route + ': too many calls at once');
+  throw refuse(9201, 'the verified mark could not be written: too many writes at once', R.SAY.busy);
+}
+
+// Writes the caller's code document (a new code), keeping a verified mark written meanwhile.
+async function writeCode(c, doc, body) {
+  for (let tries = 0; tries < 5; tries++) {
+    if (await c.store.putCode(doc, body)) return;
+    doc = await c.store.code(body.caller, body.number);
+    body = Object.assign({}, body, { verified: doc.body ? doc.body.verified : body.verified });
+  }
+  throw refuse(9201, 'the code could not be stored: too many writes at once', R.SAY.busy);
 }
 
 // ---- routes ----
 
-async function sendCode(event, caller, store, s) {
+// One round trip reads every slot and the code document; one claims the slots; the SMS goes
+// out; one stores the code.
+async function sendCode(event, c) {
+  const s = c.s;
   const number = numberOf(event);
-  const content = { message: text(event, 'message', 1000), templateId: text(event, 'templateId', 64), templateParams: templateParams(event) };
-  const issued = await issueCode(event, caller, store, s, number);
-  if (issued.err) return failure('sendCode', issued.err);
-  const ok = issued.ok;
+  const policy = tightened(s.policy, event);
+  const minutes = Math.ceil(policy.seconds / 60);
+  const chosen = chooseContent({ message: text(event, 'message'), templateId: text(event, 'templateId') }, s.sms, minutes);
+  const items = codeItems(c, number).concat(smsItems(c));
+  const [held, doc] = await Promise.all([limits.read(c.store, items), c.store.code(c.caller, number), probe(c)]);
+  const issued = access.core.codeIssue({ number: number, now: c.now, key: s.key, policy: policy, limits: held.limits });
+  if (issued.err) throw issued.limit === undefined ? new Refusal(issued.err, R.SAY.badInput) : limitRefusal(issued, items);
+  const extra = items.map((it) => (it.subject.indexOf('caller:') === 0 ? { number: number } : null));
+  const release = await claimed(c, held, issued.ok, extra, 'another code is being sent to this number or by this user');
+  if (chosen.warn && s.provider.name === 'zhenzi') R.warnOnce(chosen.warn);
   const sent = await sendCodeSms({
     number: number,
-    code: ok.code,
-    minutes: Math.ceil((ok.record.expiresAt - ok.record.sentAt) / 60000),
-    event: content,
-    clientIp: s.clientIp,
+    code: issued.ok.code,
+    minutes: minutes,
+    content: chosen.content,
+    clientIp: c.ip,
     call: (op, params) => zhenzi(op, params, s),
-    errorInfo: errorInfo,
+    errorInfo: access.errorInfo,
     provider: s.provider,
     budgetMs: s.budgetMs,
   });
   if (sent.err && !sent.err.unsure) {
-    await issued.release(); // nothing was sent: no cooldown, nothing counted
-    return failure('sendCode', sent.err);
+    await release(); // nothing was sent: no cooldown, nothing counted
+    if (s.provider.name !== 'zhenzi') R.log('sendCode', sent.err); // zhenzi() logged its own
+    return R.failure('sendCode', sent.err);
   }
   // Sent, or perhaps sent (a timeout): the code is kept, so it works if it arrives.
-  await store.add(caller, number, ok.record);
-  return sent.err ? failure('sendCode', sent.err) : { code: 'success', msg: '发送成功' }; // never the code
+  const verified = doc.body ? doc.body.verified : null;
+  await writeCode(c, doc, { caller: c.caller, number: number, record: issued.ok.record, created: false, verified: verified });
+  if (sent.err) return R.failure('sendCode', sent.err);
+  const reply = { code: 'success', msg: '发送成功' }; // never the code
+  return chosen.warn && s.provider.name === 'zhenzi' ? Object.assign(reply, { warn: chosen.warn }) : reply;
 }
 
-async function validateCode(event, caller, store, s) {
-  const core = sdk._core();
-  const raw = text(event, 'number', 64);
-  const code = text(event, 'code', 64);
+// One round trip reads the code document, the caller's last number and the meter; one writes
+// the checked record (with the verified mark when it proved the number) and the meter.
+async function validateCode(event, c) {
+  const raw = text(event, 'number');
+  const code = text(event, 'code');
   const number = canonical(raw);
-  // Checked against this caller's newest code: another user's code cannot be used. A lost
-  // race means another check changed the record (an attempt spent, or the code used), which
-  // can happen at most maxAttempts + 1 times: retry that often, so no check is dropped.
-  for (let tries = 0; tries < s.policy.maxAttempts + 2; tries++) {
-    // This caller's code for this number; failing that, their newest (→ number_error).
-    const doc = (number && (await store.latestFor(caller, number))) || (await store.latestByCaller(caller));
-    const v = codes.verify(core, { number: raw, code: code, now: Date.now(), key: s.key, record: doc && doc.record });
-    if (!v.ok) throw new Refusal(v.err);
+  const texts = access.core.outcomeTexts();
+  const answer = (result, more) => Object.assign({ code: result, msg: texts[result], data: texts[result] }, more || {});
+  // Checked against this caller's code for the number: another user's code cannot be used. A
+  // lost race means another check changed the record (an attempt spent, or the code used),
+  // which can happen at most maxAttempts + 1 times: retry that often, so no check is dropped.
+  for (let tries = 0; tries < c.s.policy.maxAttempts + 2; tries++) {
+    const [doc, last, meter] = await Promise.all([
+      number ? c.store.code(c.caller, number) : null,
+      c.store.slot('caller:' + c.caller),
+      limits.read(c.store, [checksItem(c)]),
+      probe(c),
+    ]);
+    const taken = access.core.limitsTake({ now: c.now, limits: meter.limits });
+    if (taken.err) throw limitRefusal(taken, meter.items);
+    const record = doc && doc.body && doc.body.record;
+    if (!record) {
+      await limits.claim(c.store, meter, taken.ok.slots);
+      const other = last.body && last.body.number && last.body.number !== number;
+      return answer(other ? 'number_error' : 'empty');
+    }
+    const v = access.core.codeVerify({ number: raw, code: code, now: Date.now(), key: c.s.key, record: record });
+    if (v.err) throw new Refusal(v.err, R.SAY.failed);
     const r = v.ok;
-    if (doc && JSON.stringify(r.record) !== JSON.stringify(doc.record) && !(await store.replace(doc, r.record))) continue;
-    if (r.result !== 'ok') return { code: r.result, msg: outcomeText(r.result), data: outcomeText(r.result) };
-    const at = Date.now();
-    const claim = { openid: caller, number: r.record.number, verifiedAt: at, expiresAt: at + s.verifyMs };
-    await store.addVerified({ openid: caller, number: claim.number, at: at, expiresAt: claim.expiresAt });
-    return { code: 'success', msg: outcomeText('success'), data: outcomeText('success'), verified: { token: signToken(claim, s.verifyKey), expiresAt: claim.expiresAt } };
+    // Only a code the function sent proves the number: a createCode code went to the page.
+    const proved = r.result === 'ok' && !doc.body.created;
+    const body = Object.assign({}, doc.body, { record: r.record }, proved ? { verified: markOf(c, 'sms') } : {});
+    const changed = JSON.stringify(r.record) !== JSON.stringify(record);
+    const [won] = await Promise.all([changed ? c.store.putCode(doc, body) : true, limits.claim(c.store, meter, taken.ok.slots)]);
+    if (!won) continue;
+    if (r.result !== 'ok') return answer(r.result);
+    if (!proved) return answer('success', { note: 'a createCode code was handed to the page, so it proves nothing: no verified mark and no token (use sendCode)' });
+    return answer('success', { verified: verifiedAnswer(c, c.caller, number, body.verified) });
   }
-  return { code: 'code_used', msg: outcomeText('code_used'), data: outcomeText('code_used') };
+  return answer('code_used');
 }
 
 // {number?, token?, maxAgeSeconds?} → did the CALLER verify (this number) within the age?
-async function checkVerified(event, caller, store, s) {
+async function checkVerified(event, c) {
+  const s = c.s;
   const now = Date.now();
   const maxMs = Math.min(s.verifyMs, (asked(event, 'maxAgeSeconds') || Infinity) * 1000);
-  const no = (why) => ({ code: 'not_verified', msg: outcomeText('not_verified'), data: outcomeText('not_verified'), detail: why });
-  let number;
-  if (text(event, 'number', 64) !== '') {
-    number = canonical(text(event, 'number', 64));
-    if (!number) return no('not a mainland mobile number');
+  const no = (why) => ({ code: 'not_verified', msg: '该用户最近没有验证过这个号码', data: '该用户最近没有验证过这个号码', detail: why });
+  const yes = (number, mark) => ({ code: 'success', number: number, verifiedAt: mark.at, via: mark.via });
+  const given = text(event, 'number');
+  const number = given === '' ? '' : canonical(given);
+  if (given !== '' && !number) return no('not a mainland mobile number');
+  const token = text(event, 'token');
+  const [meter, found] = await Promise.all([
+    limits.read(c.store, [checksItem(c)]),
+    token ? null : number ? c.store.code(c.caller, number) : c.store.verifiedBy(c.caller),
+    probe(c),
+  ]);
+  const taken = access.core.limitsTake({ now: c.now, limits: meter.limits });
+  if (taken.err) throw limitRefusal(taken, meter.items);
+  await limits.claim(c.store, meter, taken.ok.slots);
+  if (token) {
+    if (!s.verifyKey) return no('tokens are off: ZHENZI_VERIFY_KEY is not set');
+    const t = verifyToken(token, { key: s.verifyKey, audience: c.audience, openid: c.caller, number: number || undefined, maxAgeSeconds: maxMs / 1000, now: now });
+    return t.ok ? yes(t.ok.number, { at: t.ok.verifiedAt, via: t.ok.via }) : no(String(t.err));
   }
-  if (text(event, 'token', 1024) !== '') {
-    const t = verifyToken(text(event, 'token', 1024), { key: s.verifyKey, openid: caller, number: number, maxAgeSeconds: maxMs / 1000, now: now });
-    return t.ok ? { code: 'success', number: t.ok.number, verifiedAt: t.ok.verifiedAt } : no(String(t.err));
+  const body = Array.isArray(found) ? found[0] && found[0].body : found && found.body;
+  const mark = body && body.verified;
+  if (!mark) {
+    if (body && body.created && body.record && body.record.used) return no('the code that was checked came from createCode (the page saw it), which proves nothing: use sendCode');
+    return no('no verification by this user' + (number ? ' of this number' : ''));
   }
-  const doc = await store.latestVerified(caller, number);
-  const v = doc && doc.verified;
-  if (!v || !(now < v.expiresAt) || !(now - v.at <= maxMs)) return no('no verification in time');
-  return { code: 'success', number: v.number, verifiedAt: v.at };
+  if (!(now < mark.expiresAt) || !(now - mark.at <= maxMs)) return no('no verification in time');
+  return yes(body.number, mark);
 }
 
-async function send(event, caller, store, s) {
+// A messageId of the `send` route, kept apart per caller before it reaches Zhenzi: no caller
+// can name (or look up) another caller's message.
+function ownId(c, id) {
+  return id ? c.idPrefix + id : '';
+}
+
+async function send(event, c) {
   const p = {
     number: numberOf(event),
-    message: text(event, 'message', 1000),
-    templateId: text(event, 'templateId', 64),
+    message: text(event, 'message'),
+    templateId: text(event, 'templateId'),
     templateParams: templateParams(event),
-    messageId: text(event, 'messageId', 64),
-    clientIp: s.clientIp, // the platform's, never the event's
+    messageId: ownId(c, text(event, 'messageId')),
+    clientIp: c.ip, // the platform's, never the event's
   };
-  if (/^zc-/.test(p.messageId)) throw refuse(100, 'messageId: the prefix zc- is reserved for code SMS');
-  await routeAllowance(store, s, 'send', caller);
-  const reply = await zhenzi('send', p, s); // the core decides text or template (request::send_op)
-  if (reply.code === 0 && p.messageId) await store.addSent(caller, p.messageId, Date.now());
-  return zhenziReply(reply);
+  const release = await useLimits(c, [routeItem(c, 'send')].concat(smsItems(c)), 'send');
+  const reply = await zhenzi('send', p, c.s); // the core decides text or template (request::send_op)
+  if (reply.error && ['timeout', 'network', 'http', 'reply'].indexOf(reply.error.kind) < 0) await release();
+  return R.zhenziReply(reply);
 }
 
-async function balance(event, caller, store, s) {
-  await routeAllowance(store, s, 'balance', caller);
-  return zhenziReply(await zhenzi('balance', {}, s));
+async function balance(event, c) {
+  await useLimits(c, [routeItem(c, 'balance')], 'balance');
+  return R.zhenziReply(await zhenzi('balance', {}, c.s));
 }
 
-// Only ids this caller sent through `send`: never a code SMS, never another user's message.
-async function findSmsByMessageId(event, caller, store, s) {
-  const messageId = text(event, 'messageId', 64);
-  if (!messageId) throw refuse(100, 'messageId is empty');
-  await routeAllowance(store, s, 'findSmsByMessageId', caller);
-  if (!(await store.sentBy(caller, messageId))) return zhenziReply({ code: 0, data: {} });
-  return zhenziReply(await zhenzi('findSmsByMessageId', { messageId: messageId }, s));
+// Only ids this caller sent through `send` can match: the id is looked up under their prefix.
+async function findSmsByMessageId(event, c) {
+  const messageId = text(event, 'messageId');
+  if (!messageId) throw refuse(100, 'messageId is empty', R.SAY.badInput);
+  await useLimits(c, [routeItem(c, 'findSmsByMessageId')], 'findSmsByMessageId');
+  const reply = await zhenzi('findSmsByMessageId', { messageId: ownId(c, messageId) }, c.s);
+  const data = reply.data;
+  if (data && typeof data === 'object' && typeof data.messageId === 'string' && data.messageId.indexOf(c.idPrefix) === 0) {
+    reply.data = Object.assign({}, data, { messageId: data.messageId.slice(c.idPrefix.length) });
+  }
+  return R.zhenziReply(reply);
 }
 
-// Vendor v2: the code goes to the page, which sends it itself. Same limits as sendCode.
-async function createCode(event, caller, store, s) {
+// Vendor v2: the code goes to the page, which sends it itself. The code limits apply; the code
+// checks (vendor pages) but never proves the number (validateCode, checkVerified).
+async function createCode(event, c) {
   const number = numberOf(event);
-  await routeAllowance(store, s, 'createCode', caller);
-  const issued = await issueCode(event, caller, store, s, number);
-  if (issued.err) return failure('createCode', issued.err);
-  await store.add(caller, number, issued.ok.record);
+  const items = [routeItem(c, 'createCode')].concat(codeItems(c, number));
+  const [held, doc] = await Promise.all([limits.read(c.store, items), c.store.code(c.caller, number)]);
+  const issued = access.core.codeIssue({ number: number, now: c.now, key: c.s.key, policy: tightened(c.s.policy, event), limits: held.limits });
+  if (issued.err) throw issued.limit === undefined ? new Refusal(issued.err, R.SAY.badInput) : limitRefusal(issued, items);
+  const extra = items.map((it) => (it.subject.indexOf('caller:') === 0 ? { number: number } : null));
+  await claimed(c, held, issued.ok, extra, 'another code is being made for this number or by this user');
+  await writeCode(c, doc, { caller: c.caller, number: number, record: issued.ok.record, created: true, verified: doc.body ? doc.body.verified : null });
   return { code: 'success', msg: '', data: issued.ok.code };
 }
 
+// `phoneNumber` (the one-tap route) comes next: it will call markVerified(c.caller, number, 'phone').
 const ROUTES = { sendCode, validateCode, checkVerified, send, balance, findSmsByMessageId, createCode };
 
-async function handle(route, event) {
-  await sdk.ready();
-  if (!Object.prototype.hasOwnProperty.call(ROUTES, route)) throw refuse(100, 'unknown $url: ' + route.slice(0, 40));
+// The address a budget counts by: an IPv4 address, or an IPv6 address's /64 (one customer's
+// network), so rotating addresses inside it buys nothing.
+function addressOf(ip) {
+  if (ip.indexOf(':') < 0 || ip.indexOf('.') >= 0) return ip;
+  const [head, tail] = ip.toLowerCase().split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? h : h.concat(Array(Math.max(0, 8 - h.length - t.length)).fill('0'), t);
+  return groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':') + '::/64';
+}
+
+// Who calls, as the platform says. Read synchronously when the call starts.
+function identity(context) {
+  const ip = typeof context.CLIENTIP === 'string' ? context.CLIENTIP.trim() : '';
+  return {
+    caller: typeof context.OPENID === 'string' ? context.OPENID : '',
+    ip: /^[0-9A-Fa-f:.]{2,45}$/.test(ip) ? ip : '',
+    env: typeof context.ENV === 'string' ? context.ENV : '',
+  };
+}
+
+async function handle(route, event, who) {
+  await access.ready();
+  if (!Object.prototype.hasOwnProperty.call(ROUTES, route)) throw refuse(100, 'unknown $url: ' + R.clip(route, 40), R.SAY.badInput);
   let size = Infinity;
   try {
     size = JSON.stringify(event).length;
   } catch (e) {
-    throw refuse(100, 'the event is not JSON');
+    throw refuse(100, 'the event is not JSON', R.SAY.badInput);
   }
-  if (size > MAX_EVENT_CHARS) throw refuse(100, 'the event is over ' + MAX_EVENT_CHARS + ' characters');
+  if (size > MAX_EVENT_CHARS) throw refuse(100, 'the event is over ' + MAX_EVENT_CHARS + ' characters', R.SAY.badInput);
   const read = settings.read();
-  if (read.err) throw refuse(9001, read.err.name + ' ' + read.err.why, envSolution(read.err.name));
+  if (read.err) throw refuseSetting(read.err.name, read.err.why);
   const s = read.ok;
   if (s.provider.name === 'zhenzi') {
-    const checked = JSON.parse(sdk._core().buildRequest('balance', JSON.stringify(s.config), '{}'));
-    if (checked.err) throw new Refusal(inCloud(checked.err));
-  } else if (ZHENZI_ROUTES.indexOf(route) >= 0) {
-    throw refuse(9001, "route '" + route + "' talks to Zhenzi, and SMS_PROVIDER is " + s.provider.name, '这个路由只用于榛子云（SMS_PROVIDER=zhenzi）');
+    const checked = access.core.checkConfig(s.config);
+    if (checked.err && VARIABLE[checked.err.field]) throw refuseSetting(VARIABLE[checked.err.field], '(' + checked.err.field + ' ' + checked.err.problem + ')', checked.err);
+    if (checked.err) throw new Refusal(checked.err, R.SAY.config);
+  } else if (R.ZHENZI_ROUTES.indexOf(route) >= 0) {
+    throw refuse(9001, "route '" + route + "' talks to Zhenzi, and SMS_PROVIDER is " + s.provider.name, R.SAY.disabled);
   }
   if (settings.OPT_IN.indexOf(route) >= 0 && !s.routes.has(route)) {
     const why = route === 'createCode' ? 'it hands the code to the phone; use sendCode' : 'it lets any user of the mini-program use it';
-    const info = errorInfo(9001, "route '" + route + "' is off: " + why, '这个路由默认关闭（它让任何用户发短信、查余额或拿到验证码）。确需时设置环境变量 ZHENZI_COMPAT=vendor 或 ZHENZI_ROUTES=' + route + '（docs/guide.md §8）');
-    throw new Refusal(Object.assign(info, { tag: 'disabled' }));
+    const info = access.errorInfo(9001, "route '" + route + "' is off: " + why);
+    info.solution = '这个路由默认关闭（它让任何用户发短信、查余额或拿到验证码）。确需时设置环境变量 ZHENZI_COMPAT=vendor 或 ZHENZI_ROUTES=' + route + '（' + R.GUIDE + ' §8）';
+    throw new Refusal(info, R.SAY.disabled + (route === 'createCode' ? '（请改用 sendCode）' : ''), 'disabled');
   }
-  // Who calls is what WeChat says, never what the event says.
-  const context = cloud.getWXContext() || {};
-  const caller = typeof context.OPENID === 'string' ? context.OPENID : '';
-  if (!caller) {
-    throw new Refusal(Object.assign(errorInfo(9001, 'no OPENID: only mini-program users (and cloud functions they call through) may use zhenzisms', '从小程序用 wx.cloud.callFunction 调用；定时触发器、控制台测试等没有用户身份的调用会被拒绝'), { tag: 'no_openid' }));
+  if (!who.caller) {
+    const info = access.errorInfo(9001, 'no OPENID: only mini-program users (and cloud functions they call through) may use zhenzisms');
+    info.solution = '从小程序用 wx.cloud.callFunction 调用；定时触发器、控制台测试等没有用户身份的调用会被拒绝';
+    throw new Refusal(info, R.SAY.noUser, 'no_openid');
   }
-  const ip = typeof context.CLIENTIP === 'string' ? context.CLIENTIP.trim() : '';
-  s.clientIp = /^[0-9A-Fa-f:.]{2,45}$/.test(ip) ? ip : '';
-  return ROUTES[route](event, caller, createStore(cloud.database(), COLLECTION), s);
+  const store = createStore(cloud.database(), COLLECTION, s.key, pageDocument);
+  const c = {
+    caller: who.caller,
+    ip: who.ip, // to Zhenzi as clientIp, as the platform gave it
+    address: who.ip ? addressOf(who.ip) : 'none', // what the budgets count by; calls without one share one
+    audience: s.audience || who.env,
+    idPrefix: 'u' + crypto.createHmac('sha256', s.key).update('messageId|' + who.caller).digest('hex').slice(0, 12) + '-',
+    now: Date.now(),
+    s: s,
+    store: store,
+    markVerified: null,
+  };
+  c.markVerified = (caller, number, via) => markVerified(c, caller, number, via);
+  return ROUTES[route](event, c);
 }
 
 exports.main = async (event) => {
+  const who = identity(cloud.getWXContext() || {}); // first, before any await
   const ev = event && typeof event === 'object' ? event : {};
   const route = typeof ev.$url === 'string' ? ev.$url : '';
   try {
-    return await handle(route, ev);
+    return await handle(route, ev, who);
   } catch (e) {
     let info;
-    try {
-      info = e instanceof Refusal ? e.info
-        : isMissingCollection(e) ? errorInfo(9001, 'the database collection ' + COLLECTION + ' does not exist', '在云开发控制台 → 数据库中创建集合 ' + COLLECTION + '（权限：仅创建者可读写即可）')
-          : errorInfo(9105, 'the cloud function failed: ' + String(e && e.message || e).slice(0, 200));
-    } catch (unloaded) {
-      info = { code: 9104, kind: 'load', reason: 'SDK 未就绪（WebAssembly 未加载或加载失败）', message: String(e && e.message || e).slice(0, 200), solution: '重新上传并部署云函数（云端安装依赖）', retriable: false };
+    let say;
+    let tag;
+    if (e instanceof Refusal) {
+      info = e.info;
+      say = e.say;
+      tag = e.tag;
+    } else if (isMissingCollection(e)) {
+      info = access.errorInfo(9001, 'the database collection ' + COLLECTION + ' does not exist');
+      info.solution = '在云开发控制台 → 数据库中创建集合 ' + COLLECTION + '（' + R.SETUP + '）';
+      say = R.SAY.setup + '（需要数据库集合 ' + COLLECTION + '）';
+    } else {
+      info = access.errorInfo(9105, 'the cloud function failed: ' + String(e && e.message || e).slice(0, 200));
+      say = R.SAY.failed;
     }
-    const tag = info.tag;
-    delete info.tag;
-    log(route, info);
-    return failure(ROUTES[route] ? route : '', info, tag);
+    R.log(route, info);
+    return R.failure(ROUTES[route] ? route : '', info, say, tag);
   }
 };
 

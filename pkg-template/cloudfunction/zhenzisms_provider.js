@@ -22,8 +22,8 @@
 //   TENCENT_SMS_TEMPLATE_PARAMS  optional: 1 or 2 variables; unset, a refused count is retried once
 'use strict';
 
-/** @type {any} the SDK with its internals (_call, _errorInfo) */
-var sdk = require('./zhenzisms.js');
+// The SDK beside the function, through the function's one adaptor to it.
+var sdk = require('./zhenzisms_core_access.js');
 
 var DEFAULT_BUDGET_MS = 2500;
 var MAX_TENCENT_CODE_DIGITS = 6; // verification templates: 0–6 digits per variable
@@ -41,7 +41,7 @@ function read(env, name) {
 
 /** A table entry for `code` with `detail`, as plain data. */
 function entry(code, detail) {
-  return sdk._errorInfo(code, detail);
+  return sdk.errorInfo(code, detail);
 }
 
 /** Plain data of a ZhenziError (or anything thrown). */

@@ -1,15 +1,12 @@
 // @ts-check
 // zhenzisms_settings.js — the cloud function's environment variables, read and checked once
 // per call. A missing or malformed variable is named (never its value: it may be a secret),
-// so the reply and 云函数日志 say exactly what to fix.
+// so the reply and 云函数日志 say exactly what to fix. The guide (§4) lists every one.
 'use strict';
 
-const crypto = require('crypto');
 const { fromEnv } = require('./zhenzisms_provider.js');
 
-// Numbers: [name, default, min, max]. Defaults informed by peers (docs/guide.md, security):
-// Twilio Verify 5 checks and 5 sends per verification, 10-minute codes; Tencent 1 per 30 s
-// per number; Alibaba 1/min, 5/hour, 10/day.
+// Numbers: [name, default, min, max]. Defaults and their reasons: docs/guide.md §4 and §8.
 const NUMBERS = [
   ['ZHENZI_TIMEOUT_MS', 2500, 100, 60000], // one Zhenzi call, retries included (CloudBase: 3 s)
   ['ZHENZI_CODE_LENGTH', 6, 4, 8],
@@ -19,6 +16,10 @@ const NUMBERS = [
   ['ZHENZI_DAILY_CAP', 10, 0, 1000], // codes per number per day (0 = none)
   ['ZHENZI_CALLER_DAILY_CAP', 10, 0, 1000], // codes per caller per day, across numbers
   ['ZHENZI_PAIR_DAILY_CAP', 5, 0, 1000], // codes per (caller, number) per day
+  ['ZHENZI_IP_HOURLY_CAP', 20, 0, 100000], // SMS per platform address (CLIENTIP) per hour
+  ['ZHENZI_IP_DAILY_CAP', 100, 0, 1000000], // SMS per platform address per day
+  ['ZHENZI_DAILY_BUDGET', 1000, 0, 10000000], // SMS per day for the whole function
+  ['ZHENZI_CHECK_HOURLY_CAP', 60, 0, 100000], // validateCode + checkVerified per caller per hour
   ['ZHENZI_VERIFY_SECONDS', 600, 1, 86400], // how long a verification counts for checkVerified
   ['ZHENZI_ROUTE_DAILY_CAP', 20, 0, 100000], // calls per caller per day of each opted-in route
 ];
@@ -26,6 +27,11 @@ const NUMBERS = [
 // Routes a deployer may turn on; each hands callers something (an SMS cannon, the account's
 // balance, SMS texts, or the code itself), so all are off unless listed.
 const OPT_IN = ['send', 'balance', 'findSmsByMessageId', 'createCode'];
+
+// The code SMS when the deployment sets none: {code} and {minutes} are filled in.
+const DEFAULT_CODE_MESSAGE = '您的验证码为{code}，{minutes}分钟内有效，请勿泄露给他人。';
+
+const HOUR_MS = 3600000;
 
 function raw(name) {
   const v = process.env[name];
@@ -35,6 +41,24 @@ function raw(name) {
 /** @param {string} name @param {string} why */
 function problem(name, why) {
   return { name: name, why: why };
+}
+
+// ZHENZI_CODE_MESSAGES: a JSON array of texts with {code}; ZHENZI_CODE_TEMPLATES: template ids.
+function choices() {
+  const text = raw('ZHENZI_CODE_MESSAGES');
+  let messages = [];
+  if (text) {
+    try {
+      messages = JSON.parse(text);
+    } catch (e) {
+      messages = null;
+    }
+    if (!Array.isArray(messages) || !messages.every((m) => typeof m === 'string' && m.indexOf('{code}') >= 0)) {
+      return { err: problem('ZHENZI_CODE_MESSAGES', 'must be a JSON array of texts, each with {code}, e.g. ["您的验证码为{code}"]') };
+    }
+  }
+  const templates = raw('ZHENZI_CODE_TEMPLATES').split(',').map((t) => t.trim()).filter(Boolean);
+  return { ok: { messages: messages, templates: templates } };
 }
 
 // → {ok: settings} or {err: {name, why}} for the first bad variable.
@@ -49,12 +73,12 @@ function read() {
   }
   const appId = raw('ZHENZI_APP_ID');
   const secret = raw('ZHENZI_APP_SECRET');
-  if (!tencent && !appId) return { err: problem('ZHENZI_APP_ID', 'is not set') };
-  if (!tencent && !secret) return { err: problem('ZHENZI_APP_SECRET', 'is not set') };
-  // The code hash's key must be secret and stable: Zhenzi's appSecret, Tencent's own SecretKey,
-  // or ZHENZI_CODE_KEY (needed with the runtime's temporary credentials, which rotate).
+  // The code hash's and the documents' key must be secret and stable: Zhenzi's appSecret,
+  // Tencent's own SecretKey, or ZHENZI_CODE_KEY (needed with the runtime's temporary
+  // credentials, which rotate). Tokens never use it: they need ZHENZI_VERIFY_KEY.
   const stable = tencent ? raw('TENCENT_SECRET_KEY') : secret;
   if (!raw('ZHENZI_CODE_KEY') && !stable) {
+    if (!tencent) return { err: problem('ZHENZI_APP_SECRET', 'is not set') };
     return { err: problem('ZHENZI_CODE_KEY', 'is not set: with the runtime\'s temporary Tencent credentials the code hash needs a key of its own (a long random string)') };
   }
   /** @type {Record<string, number>} */
@@ -76,31 +100,42 @@ function read() {
     routes.add(r);
   }
   if (raw('ZHENZI_ALLOW_CREATE_CODE') === 'true') routes.add('createCode'); // the older switch
-  const codeKey = raw('ZHENZI_CODE_KEY') || 'zhenzisms-code-key:' + stable;
-  const verifyKey = raw('ZHENZI_VERIFY_KEY') || crypto.createHmac('sha256', codeKey).update('zhenzisms verified-token key').digest('hex');
+  const message = raw('ZHENZI_CODE_MESSAGE') || DEFAULT_CODE_MESSAGE;
+  if (message.indexOf('{code}') < 0) return { err: problem('ZHENZI_CODE_MESSAGE', 'must contain {code}') };
+  const listed = choices();
+  if (listed.err) return { err: listed.err };
+  const cooldownMs = n.ZHENZI_COOLDOWN_SECONDS * 1000;
   return {
     ok: {
       provider: provider,
       config: { route: 'direct', apiUrl: raw('ZHENZI_API_URL') || undefined, appId: appId, appSecret: secret },
-      key: codeKey,
-      verifyKey: verifyKey,
+      key: raw('ZHENZI_CODE_KEY') || 'zhenzisms-code-key:' + stable,
+      verifyKey: raw('ZHENZI_VERIFY_KEY'), // '' = tokens are off
+      audience: raw('ZHENZI_TOKEN_AUDIENCE'), // '' = the environment's id (getWXContext().ENV)
       budgetMs: n.ZHENZI_TIMEOUT_MS,
       routes: routes,
-      routeDailyCap: n.ZHENZI_ROUTE_DAILY_CAP,
       verifyMs: n.ZHENZI_VERIFY_SECONDS * 1000,
+      // The operator's code SMS: a text, or a template (code, then minutes); what pages may pick.
+      sms: { message: message, templateId: raw('ZHENZI_CODE_TEMPLATE_ID'), messages: listed.ok.messages, templates: listed.ok.templates },
       policy: {
         length: n.ZHENZI_CODE_LENGTH,
         seconds: n.ZHENZI_CODE_SECONDS,
-        cooldownMs: n.ZHENZI_COOLDOWN_SECONDS * 1000,
+        cooldownMs: cooldownMs,
         dailyCap: n.ZHENZI_DAILY_CAP,
         maxAttempts: n.ZHENZI_MAX_ATTEMPTS,
       },
-      // Per number, per caller, per (caller, number): [slot kind, cooldown ms, daily cap].
-      limits: [
-        ['number', n.ZHENZI_COOLDOWN_SECONDS * 1000, n.ZHENZI_DAILY_CAP],
-        ['caller', n.ZHENZI_COOLDOWN_SECONDS * 1000, n.ZHENZI_CALLER_DAILY_CAP],
-        ['pair', n.ZHENZI_COOLDOWN_SECONDS * 1000, n.ZHENZI_PAIR_DAILY_CAP],
-      ],
+      // Every limit the function keeps, as the core's rule [cooldownMs, cap, windowMs] (window
+      // 0 = the Beijing day), with the variable that sets it (named in a refusal).
+      rules: {
+        number: { rule: [cooldownMs, n.ZHENZI_DAILY_CAP, 0], name: 'ZHENZI_DAILY_CAP' },
+        caller: { rule: [cooldownMs, n.ZHENZI_CALLER_DAILY_CAP, 0], name: 'ZHENZI_CALLER_DAILY_CAP' },
+        pair: { rule: [cooldownMs, n.ZHENZI_PAIR_DAILY_CAP, 0], name: 'ZHENZI_PAIR_DAILY_CAP' },
+        ipHour: { rule: [0, n.ZHENZI_IP_HOURLY_CAP, HOUR_MS], name: 'ZHENZI_IP_HOURLY_CAP' },
+        ipDay: { rule: [0, n.ZHENZI_IP_DAILY_CAP, 0], name: 'ZHENZI_IP_DAILY_CAP' },
+        budget: { rule: [0, n.ZHENZI_DAILY_BUDGET, 0], name: 'ZHENZI_DAILY_BUDGET' },
+        checks: { rule: [0, n.ZHENZI_CHECK_HOURLY_CAP, HOUR_MS], name: 'ZHENZI_CHECK_HOURLY_CAP' },
+        route: { rule: [0, n.ZHENZI_ROUTE_DAILY_CAP, 0], name: 'ZHENZI_ROUTE_DAILY_CAP' },
+      },
     },
   };
 }
@@ -113,4 +148,4 @@ function defaults() {
   return d;
 }
 
-module.exports = { read: read, defaults: defaults, OPT_IN: OPT_IN };
+module.exports = { read: read, defaults: defaults, OPT_IN: OPT_IN, DEFAULT_CODE_MESSAGE: DEFAULT_CODE_MESSAGE };

@@ -1,20 +1,32 @@
 // @ts-check
 // zhenzisms_token.js — the "verified" token a successful validateCode returns: which user
-// (openid) proved which number, when, and until when, signed with HMAC-SHA256 under a key only
-// cloud functions hold (ZHENZI_VERIFY_KEY). Standalone (Node's crypto only): another cloud
-// function may copy this file and check tokens itself, offline, with the same key:
+// (openid) proved which number, how ('sms' or 'phone'), when and until when, in which
+// environment (the audience: getWXContext().ENV or ZHENZI_TOKEN_AUDIENCE), signed with
+// HMAC-SHA256 under ZHENZI_VERIFY_KEY, a key of its own that only cloud functions hold (never
+// derived from the Zhenzi appSecret). Standalone (Node's crypto only): another cloud function
+// may copy this file and check tokens itself, offline, with the same key:
 //
 //   const { verifyToken } = require('./zhenzisms_token.js');
-//   const r = verifyToken(token, { key: process.env.ZHENZI_VERIFY_KEY, openid: OPENID, number, maxAgeSeconds: 300 });
+//   const { OPENID, ENV } = cloud.getWXContext();
+//   const r = verifyToken(token, { key: process.env.ZHENZI_VERIFY_KEY, audience: ENV, openid: OPENID, number, maxAgeSeconds: 300 });
 //   if (r.ok) signIn(OPENID, r.ok.number);   // else r.err says why
+//
+// One encoding only: 'zv2.' + base64url(claims JSON) + '.' + base64url(MAC), no padding, no
+// other character: a token with anything added or changed is refused.
 'use strict';
 
 const crypto = require('crypto');
 
-const PREFIX = 'zv1.';
+const PREFIX = 'zv2.';
+const B64URL = /^[A-Za-z0-9_-]+$/;
 
 function b64url(buf) {
   return Buffer.from(buf).toString('base64').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+function unb64url(text) {
+  const buf = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return b64url(buf) === text ? buf : null; // canonical: it must encode back to the same text
 }
 
 function mac(key, body) {
@@ -22,41 +34,48 @@ function mac(key, body) {
 }
 
 /**
- * @param {{openid: string, number: string, verifiedAt: number, expiresAt: number}} claim
- * @param {string} key
+ * @param {{openid: string, number: string, verifiedAt: number, expiresAt: number, via: string, audience: string}} claim
+ * @param {string} key  ZHENZI_VERIFY_KEY (never empty: without it there are no tokens)
  */
 function signToken(claim, key) {
-  const body = b64url(JSON.stringify({ o: claim.openid, n: claim.number, t: claim.verifiedAt, e: claim.expiresAt }));
+  if (!key) throw new Error('signToken needs a key (ZHENZI_VERIFY_KEY)');
+  const body = b64url(JSON.stringify({ o: claim.openid, n: claim.number, t: claim.verifiedAt, e: claim.expiresAt, v: claim.via, a: claim.audience }));
   return PREFIX + body + '.' + b64url(mac(key, body));
 }
 
 /**
- * Checks signature, expiry, and (when given) the openid, the number (11 digits) and the age.
+ * Checks the encoding, signature, audience and expiry, and (when given) the openid, the number
+ * and the age. `audience` is required: a token is good in its own environment only.
  * @param {unknown} token
- * @param {{key: string, openid?: string, number?: string, maxAgeSeconds?: number, now?: number}} o
- * @returns {{ok?: {openid: string, number: string, verifiedAt: number, expiresAt: number}, err?: string}}
+ * @param {{key: string, audience: string, openid?: string, number?: string, maxAgeSeconds?: number, now?: number}} o
+ * @returns {{ok?: {openid: string, number: string, verifiedAt: number, expiresAt: number, via: string}, err?: string}}
  */
 function verifyToken(token, o) {
+  if (!o || !o.key) return { err: 'no key: set ZHENZI_VERIFY_KEY' };
+  if (typeof o.audience !== 'string') return { err: 'no audience: pass the environment (getWXContext().ENV)' };
   if (typeof token !== 'string' || token.length > 1024 || token.indexOf(PREFIX) !== 0) return { err: 'not a token' };
   const parts = token.slice(PREFIX.length).split('.');
-  if (parts.length !== 2 || !o || !o.key) return { err: 'not a token' };
+  if (parts.length !== 2 || !B64URL.test(parts[0]) || !B64URL.test(parts[1])) return { err: 'not a token' };
+  const body = unb64url(parts[0]);
+  const got = unb64url(parts[1]);
+  if (!body || !got) return { err: 'not a token' };
   const want = mac(o.key, parts[0]);
-  const got = Buffer.from(parts[1].replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   if (got.length !== want.length || !crypto.timingSafeEqual(got, want)) return { err: 'bad signature' };
   let c;
   try {
-    c = JSON.parse(Buffer.from(parts[0].replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8'));
+    c = JSON.parse(body.toString('utf8'));
   } catch (e) {
     return { err: 'not a token' };
   }
   const now = o.now === undefined ? Date.now() : o.now;
   const maxAgeMs = o.maxAgeSeconds === undefined ? Infinity : Number(o.maxAgeSeconds) * 1000;
+  if (c.a !== o.audience) return { err: 'another environment' };
   // Written to fail closed: NaN anywhere makes a comparison false, and false refuses.
   if (!(now < c.e)) return { err: 'expired' };
   if (!(now - c.t <= maxAgeMs)) return { err: 'too old' };
   if (o.openid !== undefined && o.openid !== c.o) return { err: 'another user' };
   if (o.number !== undefined && o.number !== c.n) return { err: 'another number' };
-  return { ok: { openid: c.o, number: c.n, verifiedAt: c.t, expiresAt: c.e } };
+  return { ok: { openid: c.o, number: c.n, verifiedAt: c.t, expiresAt: c.e, via: c.v } };
 }
 
 module.exports = { signToken: signToken, verifyToken: verifyToken };

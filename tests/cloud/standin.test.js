@@ -40,3 +40,16 @@ test('getWXContext gives OPENID and CLIENTIP from the platform, and none when th
   assert.deepEqual([sdk.getWXContext().OPENID, sdk.getWXContext().CLIENTIP], ['o1', '127.0.0.1']);
   assert.equal(createCloudSdk({ openid: undefined }).getWXContext().OPENID, undefined);
 });
+
+test('addAsPage stamps the page user\'s _openid over the data and allows any _id; trips counts round trips in a row', async () => {
+  const db = createDatabase();
+  await db.addAsPage('page-user', 'sms-record', { _id: 'chosen', _openid: 'someone-else', openid: 'victim' });
+  assert.deepEqual(db.dump('sms-record'), [{ _id: 'chosen', _openid: 'page-user', openid: 'victim' }]);
+  await assert.rejects(db.addAsPage('page-user', 'sms-record', { _id: 'chosen' }), /duplicate/);
+  db.resetTrips();
+  const col = db.collection('sms-record');
+  await Promise.all([col.where({ _id: 'chosen' }).get(), col.where({ openid: 'victim' }).get()]);
+  await col.where({ _id: 'chosen' }).update({ data: { n: 1 } });
+  assert.deepEqual([db.trips, db.calls], [2, 3]);
+  assert.equal(createCloudSdk().getWXContext().ENV, 'test-env-1');
+});

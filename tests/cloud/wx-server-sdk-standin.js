@@ -7,6 +7,10 @@
 // where() drops fields whose value is undefined and throws when every field is undefined;
 // a collection that was not created fails with errCode -502005; get() returns at most 100;
 // callFunction reaches the functions a test registers, as the same user.
+// For tests: db.addAsPage(openid, collection, data) writes a document as a page's client SDK
+// would (the platform stamps _openid; the page may choose any _id), db.dump(name) reads a
+// collection, and db.trips counts database round trips in a row (a call made while none is
+// in flight starts one; calls made alongside it do not).
 'use strict';
 
 function clone(v) {
@@ -46,6 +50,20 @@ const MAX_GET = 100; // the server SDK's default (and cap without limit()) per g
 function createDatabase({ collections: names = ['sms-record'] } = {}) {
   const collections = new Map(names.map((n) => [n, []]));
   let nextId = 1;
+  let inFlight = 0;
+  const counter = { trips: 0, calls: 0 };
+  // Counts one database call, as a round trip when none is in flight.
+  async function trip(work) {
+    counter.calls++;
+    if (inFlight === 0) counter.trips++;
+    inFlight++;
+    try {
+      await tick();
+      return work();
+    } finally {
+      inFlight--;
+    }
+  }
   function docs(name) {
     if (!collections.has(name)) throw missingCollection(name);
     return collections.get(name);
@@ -55,8 +73,7 @@ function createDatabase({ collections: names = ['sms-record'] } = {}) {
       where: (q) => query(name, Object.assign({}, where, cleanQuery(q)), order, max),
       orderBy: (field, direction) => query(name, where, { field, direction }, max),
       limit: (n) => query(name, where, order, n),
-      async get() {
-        await tick();
+      get: () => trip(() => {
         let found = docs(name).filter((d) => matches(d, where));
         if (order) {
           const sign = order.direction === 'desc' ? -1 : 1;
@@ -64,27 +81,26 @@ function createDatabase({ collections: names = ['sms-record'] } = {}) {
         }
         found = found.slice(0, Math.min(max === undefined ? MAX_GET : max, MAX_GET));
         return { data: clone(found) };
-      },
+      }),
       // Merges `data` into every matching document, atomically (no await between match and write).
-      async update({ data }) {
-        await tick();
+      update: ({ data }) => trip(() => {
         const hit = docs(name).filter((d) => matches(d, where));
         for (const d of hit) Object.assign(d, clone(data));
         return { stats: { updated: hit.length } };
-      },
+      }),
     };
+  }
+  // As the real database does: an explicit _id that exists already is refused.
+  function insert(name, data) {
+    const doc = Object.assign({ _id: 'doc-' + nextId++ }, data);
+    if (docs(name).some((d) => d._id === doc._id)) throw Object.assign(new Error('duplicate key _id: ' + doc._id), { errCode: -502001 });
+    docs(name).push(doc);
+    return { _id: doc._id };
   }
   return {
     collection(name) {
       return Object.assign(query(name, {}), {
-        async add({ data }) {
-          await tick();
-          const doc = Object.assign({ _id: 'doc-' + nextId++ }, clone(data));
-          // As the real database does: an explicit _id that exists already is refused.
-          if (docs(name).some((d) => d._id === doc._id)) throw new Error('duplicate key _id: ' + doc._id);
-          docs(name).push(doc);
-          return { _id: doc._id };
-        },
+        add: ({ data }) => trip(() => insert(name, clone(data))),
       });
     },
     createCollection: async (name) => {
@@ -93,12 +109,27 @@ function createDatabase({ collections: names = ['sms-record'] } = {}) {
     },
     // For tests: everything stored in a collection ([] if it does not exist).
     dump: (name) => (collections.has(name) ? clone(docs(name)) : []),
+    // For tests: a document added by a mini-program page (wx.cloud.database().collection(name)
+    // .add({data})) under a permission that lets pages write: the platform stamps the page
+    // user's _openid over whatever the data says; any _id the page chooses is allowed.
+    addAsPage: async (openid, name, data) => insert(name, Object.assign(clone(data), { _openid: openid })),
+    // For tests: database round trips in a row and calls since the last reset.
+    get trips() {
+      return counter.trips;
+    },
+    get calls() {
+      return counter.calls;
+    },
+    resetTrips() {
+      counter.trips = 0;
+      counter.calls = 0;
+    },
   };
 }
 
 function createCloudSdk(options = {}) {
   const db = createDatabase({ collections: options.collections });
-  const context = { OPENID: 'openid' in options ? options.openid : 'sim-openid-1', APPID: 'wxsimulator', UNIONID: '', CLIENTIP: '127.0.0.1', SOURCE: 'wx_client' };
+  const context = { OPENID: 'openid' in options ? options.openid : 'sim-openid-1', APPID: 'wxsimulator', UNIONID: '', CLIENTIP: '127.0.0.1', SOURCE: 'wx_client', ENV: 'env' in options ? options.env : 'test-env-1' };
   return {
     DYNAMIC_CURRENT_ENV: Symbol('DYNAMIC_CURRENT_ENV'),
     inits: [],

@@ -42,7 +42,7 @@ function cloudFn(extraEnv = {}, options = {}) {
 
 const findRequests = () => sb.requests.filter((r) => /findSmsByMessageId/.test(r.path));
 
-test('code leak: findSmsByMessageId is off by default; opted in, it never returns a code SMS, whatever messageId was asked for', async () => {
+test('code leak: findSmsByMessageId is off by default; opted in, ids are kept apart per caller, so no id reaches a code SMS or another caller\'s message', async () => {
   const f = cloudFn();
   assert.equal((await f.as('openid-mallory').run({ $url: 'sendCode', number: VICTIM, message: '验证码{code}', messageId: 'steal-1' })).code, 'success');
   const off = await f.run({ $url: 'findSmsByMessageId', messageId: 'steal-1' });
@@ -60,12 +60,17 @@ test('code leak: findSmsByMessageId is off by default; opted in, it never return
     assert.ok(!JSON.stringify(r).includes(codeFromInbox(sb, VICTIM)), 'no code in the reply');
     assert.deepEqual(r.body, { code: 0, data: {} });
   }
-  assert.equal(findRequests().length, 0, 'never looked up at Zhenzi');
-  // A text the caller sent itself through `send` it may look up; another user may not.
+  // What reached Zhenzi is the caller's own namespace, never the id as the page wrote it.
+  assert.ok(findRequests().every((r) => /^u[0-9a-f]{12}-/.test(r.form.messageId)), JSON.stringify(findRequests().map((r) => r.form)));
+  // A collision: mallory and alice both name a message 'order-7'; Zhenzi answers the newest of
+  // an id, and each still reads only their own.
   assert.equal((await on.run({ $url: 'send', number: '13900139000', message: '订单已发货', messageId: 'order-7' })).code, 0);
-  assert.equal((await on.run({ $url: 'findSmsByMessageId', messageId: 'order-7' })).data.message, '订单已发货');
+  assert.equal((await on.as('openid-alice').run({ $url: 'send', number: '13700137000', message: '你的提货码 885522', messageId: 'order-7' })).code, 0);
+  const mine = await on.as('openid-mallory').run({ $url: 'findSmsByMessageId', messageId: 'order-7' });
+  assert.equal(mine.data.message, '订单已发货');
+  assert.equal(mine.data.messageId, 'order-7', 'the page reads its own id back');
+  assert.equal((await on.as('openid-alice').run({ $url: 'findSmsByMessageId', messageId: 'order-7' })).data.message, '你的提货码 885522');
   assert.deepEqual((await on.as('openid-eve').run({ $url: 'findSmsByMessageId', messageId: 'order-7' })).data, {});
-  assert.equal((await on.run({ $url: 'send', number: '13900139000', message: 'x', messageId: 'zc-0' })).code, 100, 'the code prefix is reserved');
 });
 
 test('open SMS cannon: send is off by default; opted in, capped per caller per day, and clientIp is always the platform\'s', async () => {
@@ -177,7 +182,7 @@ test('no crash on any event: every hostile field gets a typed reply, never a thr
   const cyclic = { $url: 'sendCode', number: VICTIM };
   cyclic.self = cyclic;
   const events = [
-    { $url: 'sendCode', number: VICTIM, templateId: '1001', templateParams: 'abc' },
+    { $url: 'send', number: VICTIM, templateId: '1001', templateParams: 'abc' },
     { $url: 'sendCode', number: { toString: 'x' }, message: '{code}' },
     { $url: 'sendCode', number: VICTIM, message: '验证码{code}\ud800' },
     { $url: 'validateCode', number: '1380013\udc008000', code: '1' },
@@ -213,8 +218,8 @@ test('a verified result a backend can trust: checkVerified answers for the calle
     assert.equal(ok.code, 'success');
     const { token, expiresAt } = ok.verified;
     assert.equal(expiresAt, clock.now + 600000);
-    assert.deepEqual(await f.run({ $url: 'checkVerified', number: '+86 138 0013 8000' }), { code: 'success', number: VICTIM, verifiedAt: clock.now });
-    assert.deepEqual(await f.run({ $url: 'checkVerified' }), { code: 'success', number: VICTIM, verifiedAt: clock.now });
+    assert.deepEqual(await f.run({ $url: 'checkVerified', number: '+86 138 0013 8000' }), { code: 'success', number: VICTIM, verifiedAt: clock.now, via: 'sms' });
+    assert.deepEqual(await f.run({ $url: 'checkVerified' }), { code: 'success', number: VICTIM, verifiedAt: clock.now, via: 'sms' });
     assert.equal((await f.run({ $url: 'checkVerified', number: '13900139000' })).code, 'not_verified');
     assert.equal((await f.run({ $url: 'checkVerified', token })).code, 'success');
     // Another user: not by OPENID, not with the stolen token.
@@ -222,7 +227,7 @@ test('a verified result a backend can trust: checkVerified answers for the calle
     assert.equal((await f.run({ $url: 'checkVerified', token })).detail, 'another user');
     f.as('openid-alice');
     const body = token.split('.')[1];
-    const forged = token.replace(body, Buffer.from(JSON.stringify({ o: 'openid-alice', n: '13900139000', t: clock.now, e: clock.now + 1e9 })).toString('base64url'));
+    const forged = token.replace(body, Buffer.from(JSON.stringify({ o: 'openid-alice', n: '13900139000', t: clock.now, e: clock.now + 1e9, v: 'sms', a: 'test-env-1' })).toString('base64url'));
     assert.equal((await f.run({ $url: 'checkVerified', token: forged })).detail, 'bad signature');
     // Age: a backend may ask for less than ZHENZI_VERIFY_SECONDS, never more.
     clock.advance(120000);
@@ -235,10 +240,11 @@ test('a verified result a backend can trust: checkVerified answers for the calle
     // Offline, in another cloud function holding the same key.
     const { verifyToken } = require(FUNCTION_DIR + '/zhenzisms_token.js');
     const key = 'verify-key-for-both-functions';
-    assert.equal(verifyToken(token, { key, openid: 'openid-alice', number: VICTIM, now: clock.now - 500000 }).ok.number, VICTIM);
-    assert.equal(verifyToken(token, { key: 'another key', now: clock.now - 500000 }).err, 'bad signature');
-    assert.equal(verifyToken(token, { key, now: clock.now }).err, 'expired');
-    assert.equal(verifyToken(token, { key, now: NaN }).err, 'expired', 'fails closed');
+    const audience = 'test-env-1'; // getWXContext().ENV where it was issued
+    assert.equal(verifyToken(token, { key, audience, openid: 'openid-alice', number: VICTIM, now: clock.now - 500000 }).ok.number, VICTIM);
+    assert.equal(verifyToken(token, { key: 'another key', audience, now: clock.now - 500000 }).err, 'bad signature');
+    assert.equal(verifyToken(token, { key, audience, now: clock.now }).err, 'expired');
+    assert.equal(verifyToken(token, { key, audience, now: NaN }).err, 'expired', 'fails closed');
   } finally {
     clock.restore();
   }
@@ -280,25 +286,37 @@ test('setup mistakes name themselves, in the reply and in 云函数日志, never
   assert.match(v.result.msg, /sms-record/);
 });
 
-test('the odds printed in docs/guide.md are the ones the shipped defaults give', () => {
+test('the odds printed in docs/guide.md are the ones the shipped defaults give: one number, and any number with K accounts', () => {
   const fs = require('fs');
   const path = require('path');
   const d = loadCloudFunction(createCloudSdk()).defaults();
-  // One Beijing day: the number's cap of codes, each guessed maxAttempts times out of 10^length.
-  const perDay = 1 - Math.pow(1 - d.ZHENZI_MAX_ATTEMPTS / Math.pow(10, d.ZHENZI_CODE_LENGTH), d.ZHENZI_DAILY_CAP);
+  const miss = 1 - d.ZHENZI_MAX_ATTEMPTS / Math.pow(10, d.ZHENZI_CODE_LENGTH);
+  const odds = (codes) => 1 - Math.pow(miss, codes);
+  // One number, one Beijing day: the number's cap of codes, each guessed maxAttempts times.
+  const perDay = odds(d.ZHENZI_DAILY_CAP);
   const oneIn = Math.round(1 / perDay / 1000) * 1000;
   const printed = '1 / ' + String(oneIn).replace(/\B(?=(\d{3})+$)/g, ' ');
   assert.equal(printed, '1 / 20 000');
   const percent = (perDay * 100).toFixed(3) + ' %';
   const year = (100 * (1 - Math.pow(1 - perDay, 365))).toFixed(1) + ' %';
+  // Any number: min(K × caller cap, A × address cap, budget) codes a day.
+  const codes = (K, A) => Math.min(K * d.ZHENZI_CALLER_DAILY_CAP, A * d.ZHENZI_IP_DAILY_CAP, d.ZHENZI_DAILY_BUDGET);
+  const oneAddress = (odds(codes(1000, 1)) * 100).toFixed(3) + ' %';
+  const anyCrowd = (odds(codes(1e9, 1e9)) * 100).toFixed(3) + ' %';
+  assert.deepEqual([oneAddress, anyCrowd], ['0.050 %', '0.499 %']);
+  // Without a budget or address caps (main dfb43c0), K = 1000 accounts gave:
+  assert.equal((odds(1000 * d.ZHENZI_CALLER_DAILY_CAP) * 100).toFixed(1) + ' %', '4.9 %');
   const guide = fs.readFileSync(path.join(__dirname, '../../docs/guide.md'), 'utf8');
   const [zh, en] = guide.split('\n## English\n');
   for (const half of [zh, en]) {
-    for (const figure of [printed, percent, year]) assert.ok(half.includes(figure), `${figure} in the guide`);
+    for (const figure of [printed, percent, year, oneAddress, anyCrowd, '4.9 %']) assert.ok(half.includes(figure), `${figure} in the guide`);
     assert.ok(half.includes('1 − (1 − ' + d.ZHENZI_MAX_ATTEMPTS + '/10⁶)¹⁰'), 'the formula with the defaults');
+    const formula = 'min(' + d.ZHENZI_CALLER_DAILY_CAP + '·K, ' + d.ZHENZI_IP_DAILY_CAP + '·A, ' + d.ZHENZI_DAILY_BUDGET + ')';
+    assert.ok(half.includes(formula), formula);
   }
   // And the simulated day above saw exactly cap × attempts guesses evaluated.
   assert.equal(d.ZHENZI_DAILY_CAP * d.ZHENZI_MAX_ATTEMPTS, 50);
+  assert.equal(d.ZHENZI_IP_DAILY_CAP / d.ZHENZI_DAILY_CAP, 10, 'one address locks out at most 10 numbers a day, as the guide says');
 });
 
 test('the shim under the function: a timeout past what timers accept is clamped, not fired at once; oversized params never reach the wasm', async () => {

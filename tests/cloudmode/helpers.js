@@ -84,4 +84,10 @@ function codeFromInbox(sb, number) {
   return m && m[1];
 }
 
-module.exports = { ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors };
+// The function's documents in a collection, opened: [{_id, kind, seq, body (parsed), openid?}].
+// (Tests read them to see what was stored; the function itself trusts them only by their MAC.)
+function documents(db, kind) {
+  return db.dump('sms-record').filter((d) => !kind || d.kind === kind).map((d) => ({ _id: d._id, kind: d.kind, seq: d.seq, body: typeof d.body === 'string' ? JSON.parse(d.body) : null, _openid: d._openid }));
+}
+
+module.exports = { documents, ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors };

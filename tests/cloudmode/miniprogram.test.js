@@ -85,8 +85,9 @@ test('balance and findSmsByMessageId through the cloud function', async () => {
 test('a refused call comes back as res.data {code, data} plus res.error', async () => {
   const [res] = await viaCallback('send', '12345', 'x');
   assert.equal(res.data.code, 100);
-  assert.equal(res.data.data, '参数格式错误');
+  assert.equal(res.data.data, '手机号码格式不正确，请检查后重试。', 'the function\'s sentence for the page');
   assert.equal(res.error.code, 100);
+  assert.equal(res.error.reason, '参数格式错误');
 });
 
 test('sendCode then validateCode: the code travels only to the phone', async () => {
