@@ -114,6 +114,13 @@ build() {
   cp -r dist/cloudfunctions/zhenzisms miniprogram-demo/cloudfunctions/zhenzisms
 }
 
+# Merge-conflict markers in any tracked file fail the build, before anything slow runs.
+check_conflict_markers() {
+  command -v node >/dev/null || { echo "node >= 20 is required"; exit 1; }
+  say "no merge-conflict markers in tracked files"
+  node tools/conflict-markers.js
+}
+
 run_main_job() {
   say "main job: a verification code through dist/utils in the mini-program simulator, against the local sandbox"
   node tools/main-job.js
@@ -185,6 +192,7 @@ case "${1:-}" in
   setup) setup_build_tools && setup_test_tools && setup_unzip ;;
   build) setup_build_tools && build ;;
   test)
+    check_conflict_markers
     setup_build_tools
     setup_test_tools
     setup_unzip

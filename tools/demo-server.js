@@ -25,7 +25,8 @@ function instructions(url, port) {
 
 微信开发者工具 / WeChat DevTools:
   1. 导入项目 (Import project) → 选择目录 / folder: miniprogram-demo/   (not miniprogram-demo/miniprogram/)
-  2. AppID: touristappid 或测试号 / or a test account (direct mode); cloud mode needs your own appid
+  2. AppID: 保留 touristappid / keep touristappid: the demo opens in direct mode against this sandbox
+     (a one-line banner says so). 云函数模式 / cloud mode: your own appid + cloudEnv in config.js
   3. 详情 → 本地设置 (Details → Local settings): 勾选 / tick 「不校验合法域名、web-view（业务域名）、TLS 版本以及 HTTPS 证书」
      (project.config.json already has setting.urlCheck = false); 调试基础库 / debug base library ≥ 2.15.0
   4. 登录页输入手机号 / on the login page enter e.g. 15871770252 → 获取验证码; the code shows below and at

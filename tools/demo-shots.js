@@ -59,7 +59,8 @@ async function shoot(real, pageRel, { globalData, steps, cloudReplies = [], maxH
       callFunction: () => Promise.resolve({ result: cloudReplies.shift(), errMsg: 'cloud.callFunction:ok' }),
     };
     const wxExtra = { cloud, showToast() {}, getAccountInfoSync: () => ({ miniProgram: { envVersion: 'release' } }) };
-    const page = render.renderPage(pageRel, { sdk, globalData, wxExtra });
+    // The pictures show cloud mode, the recommended one (a state may say otherwise).
+    const page = render.renderPage(pageRel, { sdk, globalData: Object.assign({ mode: 'cloud' }, globalData), wxExtra });
     page.comp.instance.onLoad({});
     if (page.comp.instance.onShow) page.comp.instance.onShow();
     await flush();

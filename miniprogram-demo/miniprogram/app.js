@@ -5,7 +5,8 @@ const loginLogic = require('./pages/login/logic.js');
 
 App({
   globalData: {
-    mode: config.mode,   // 'cloud' | 'direct', switched on the developer page
+    mode: '',            // 'cloud' | 'direct': chosen at launch (chooseMode), switched on the developer page
+    modeReason: '',      // why direct mode was chosen ('tourist', 'no-env', 'no-cloud'), or ''
     target: 'sandbox',   // direct mode: 'sandbox' | 'real' (config.real)
     applied: '',         // the mode the client was last set up in ('' = not yet)
     lastMessageId: '',   // messageId of the last direct-mode code, pre-filled on the developer page
@@ -17,10 +18,16 @@ App({
     this.ensureClient();
   },
 
-  /** Set the client up in globalData.mode, once; pages call it in onLoad. */
+  /** Set the client up, once: in globalData.mode, or the mode chooseMode picks. Pages call it in onLoad. */
   ensureClient() {
-    if (!this.globalData.applied) this.useMode(this.globalData.mode, this.globalData.target);
-    return this.globalData.applied;
+    const g = this.globalData;
+    if (!g.mode) {
+      const chosen = loginLogic.chooseMode(config, runningAppId(), typeof wx !== 'undefined' && !!wx.cloud);
+      g.mode = chosen.mode;
+      g.modeReason = chosen.reason;
+    }
+    if (!g.applied) this.useMode(g.mode, g.target);
+    return g.applied;
   },
 
   /** Switch the shared client (zhenzisms.client) to a mode; returns the mode applied. */
@@ -48,3 +55,13 @@ App({
     return true;
   },
 });
+
+/** The appid the mini-program runs as ('touristappid' in tourist mode), '' when it cannot be read. */
+function runningAppId() {
+  try {
+    const info = typeof wx !== 'undefined' && wx.getAccountInfoSync ? wx.getAccountInfoSync() : null;
+    return (info && info.miniProgram && info.miniProgram.appId) || '';
+  } catch (e) {
+    return '';
+  }
+}

@@ -1,19 +1,22 @@
-// Demo configuration. Cloud mode is the default and the recommended mode: the page calls the cloud
-// function `zhenzisms`, which holds the appSecret, makes and checks the code; then the demo cloud
-// function `login` asks zhenzisms whether this user really verified this number before signing in.
-//
-// Direct mode (switched on the developer page) talks to the LOCAL SANDBOX that `./build.sh demo` starts on
-// http://127.0.0.1:8787 (sandbox/server.js): no real SMS, no account needed.
+// Demo configuration. The demo runs when first opened: with the project's `touristappid`, or with no
+// cloud environment named below, it uses DIRECT MODE against the LOCAL SANDBOX that `./build.sh demo`
+// starts on http://127.0.0.1:8787 (sandbox/server.js: no real SMS, no account), and the login page
+// says so in one line. With an appid of your own and `cloudEnv` filled in, it uses CLOUD MODE, the
+// recommended one: the page calls the cloud function `zhenzisms`, which holds the appSecret, makes and
+// checks the code; then the demo cloud function `login` asks zhenzisms whether this user really
+// verified this number before signing in. The developer page switches modes at any time.
 //
 // !!! A real mini-program must NOT ship appId/appSecret in its code package: anyone can unpack a
 // !!! mini-program and read them, then send SMS on your balance. Direct mode is for development only.
-// 真实小程序不要把 appSecret 写在代码里（代码包可被解包），请使用云函数模式 mode: 'cloud'。
+// 真实小程序不要把 appSecret 写在代码里（代码包可被解包），请使用云函数模式。
 module.exports = {
+  // 'auto':   cloud mode when the appid is your own and cloudEnv is set, else direct mode (sandbox).
   // 'cloud':  the page calls the cloud function `cloudFunctionName`, which holds the secret.
   // 'direct': the page calls Zhenzi through wx.request (vendor-compatible, secret in the package).
-  mode: 'cloud',
+  mode: 'auto',
 
-  // Cloud mode. cloudEnv '' = the default environment of the cloud development account.
+  // Cloud mode: the environment ID from 云开发控制台 (e.g. 'prod-1a2b3c'). '' = none yet: mode 'auto'
+  // then stays in direct mode (mode 'cloud' would use the account's default environment).
   cloudEnv: '',
   cloudFunctionName: 'zhenzisms',
   loginFunctionName: 'login', // cloudfunctions/login: signs in only what zhenzisms says was verified

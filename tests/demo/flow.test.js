@@ -79,8 +79,11 @@ function snapshotDist() {
   }
 }
 
-/** A copy of the demo mini-program with the built SDK and a config for this sandbox and mode. */
-function makeDemo(relayUrl, mode) {
+/**
+ * A copy of the demo mini-program with the built SDK and a config for this sandbox and mode
+ * (`mode` 'auto' keeps the shipped choice; `cloudEnv` names an environment).
+ */
+function makeDemo(relayUrl, mode, cloudEnv = '') {
   const root = fs.mkdtempSync(path.join(work, 'mp-'));
   fs.cpSync(DEMO, root, { recursive: true });
   fs.cpSync(snapshot.utils, path.join(root, 'utils'), { recursive: true });
@@ -94,6 +97,7 @@ function makeDemo(relayUrl, mode) {
   replace(/relayUrl: '[^']*'/, `relayUrl: '${relayUrl}'`);
   replace(/codeSeconds: \d+/, `codeSeconds: ${CODE_SECONDS}`);
   replace(/codeLength: \d+/, `codeLength: ${CODE_LENGTH}`);
+  replace(/cloudEnv: '[^']*'/, `cloudEnv: '${cloudEnv}'`);
   fs.writeFileSync(file, text);
   return root;
 }
@@ -113,11 +117,11 @@ function cloudSdkFor(mp, cloud) {
  * Launch a demo copy in the simulator, open the login page, wait for the SDK to load.
  * → {mp, page, sdk, buttons, clock, cloud}. clock.advance(ms) moves the mini-program's Date.now.
  */
-async function openLogin({ relayUrl = sandbox.url, mode = 'direct', functions } = {}) {
-  const options = { root: makeDemo(relayUrl, mode) };
+async function openLogin({ relayUrl = sandbox.url, mode = 'direct', functions, appid, cloudEnv = '', expectMode = mode } = {}) {
+  const options = { root: makeDemo(relayUrl, mode, cloudEnv), appid };
   let cloud = null;
   let mp = null;
-  if (mode === 'cloud') {
+  if (expectMode === 'cloud') {
     cloud = createCloudSdk();
     options.cloudFunctions = functions || { zhenzisms: snapshot.cloudIndex, login: LOGIN_FUNCTION };
     options.cloudRequire = (name) => (name === 'wx-server-sdk' ? cloudSdkFor(mp, cloud) : undefined);
@@ -138,7 +142,7 @@ async function openLogin({ relayUrl = sandbox.url, mode = 'direct', functions } 
   await mp.pending();
   assert.equal(page.data.formError, '', 'the wasm core loaded');
   assert.equal(page.data.canLogin, false, 'login disabled on an empty form');
-  assert.equal(mp.app.globalData.mode, mode);
+  assert.equal(mp.app.globalData.mode, expectMode);
   const sdk = mp.require('/utils/zhenzisms.js');
   return { mp, page, sdk, buttons, clock, cloud };
 }
@@ -398,10 +402,36 @@ describe('login page, direct mode (sandbox), real SDK', () => {
   });
 });
 
-describe('login page, cloud mode (the default), real zhenzisms and login cloud functions', () => {
-  test('the shipped config is cloud mode', () => {
-    assert.equal(demoConfig.mode, 'cloud');
+describe('the demo as shipped (config.mode auto), real SDK', () => {
+  test('opened with touristappid: direct mode on the sandbox, the banner says so, and a code signs in', async () => {
+    assert.equal(demoConfig.mode, 'auto');
+    const flow = await openLogin({ mode: 'auto', appid: 'touristappid', expectMode: 'direct' });
+    assert.equal(flow.mp.cloudInits.length, 0, 'no wx.cloud.init with a tourist appid');
+    assert.equal(flow.mp.app.globalData.modeReason, 'tourist');
+    assert.equal(flow.page.data.banner, loginLogic.sandboxBanner('direct', 'sandbox', 'tourist'), 'the one line (a develop build)');
+    const number = '13800138010';
+    const { code } = await requestCode(flow, number);
+    assert.equal(sandbox.requests.filter((r) => r.path === '/sms/send.html').pop().form.number, number, 'through the sandbox relay');
+    typeCode(flow.page, code);
+    await tapLogin(flow);
+    assertSignedIn(flow.page, number);
+    assert.deepEqual(flow.mp.errors, []);
   });
+
+  test('opened with an appid of your own and cloudEnv set: cloud mode in that environment', async () => {
+    const flow = await openLogin({ mode: 'auto', appid: 'wx0123456789abcdef', cloudEnv: 'env-demo', expectMode: 'cloud' });
+    assert.deepEqual(plain(flow.mp.cloudInits), [{ traceUser: true, env: 'env-demo' }]);
+    assert.equal(flow.page.data.banner, '', 'no banner in cloud mode');
+    const number = '13400134010';
+    const { code } = await requestCode(flow, number);
+    assert.equal(flow.mp.requests.length, 0, 'no wx.request from the page in cloud mode');
+    typeCode(flow.page, code);
+    await tapLogin(flow);
+    assertSignedIn(flow.page, number);
+  });
+});
+
+describe('login page, cloud mode, real zhenzisms and login cloud functions', () => {
 
   test('a wrong code, then the right one: checked in the cloud; the code never reaches the phone', async () => {
     const flow = await openLogin({ mode: 'cloud' });

@@ -216,6 +216,32 @@ describe('SDK set-up and sendCode arguments', () => {
     assert.deepEqual(r2.calls, [['initCloud', { name: 'zhenzisms' }]]);
   });
 
+  test('chooseMode: auto is cloud only with an appid of your own, an environment and wx.cloud', () => {
+    const auto = Object.assign({}, config, { mode: 'auto' });
+    assert.deepEqual(login.chooseMode(auto, 'wx0123456789abcdef', true), { mode: 'cloud', reason: '' });
+    assert.deepEqual(login.chooseMode(auto, login.TOURIST_APPID, true), { mode: 'direct', reason: 'tourist' });
+    assert.deepEqual(login.chooseMode(auto, '', true), { mode: 'direct', reason: 'tourist' }, 'an appid that cannot be read counts as none');
+    assert.deepEqual(login.chooseMode(Object.assign({}, auto, { cloudEnv: '' }), 'wx0123456789abcdef', true), { mode: 'direct', reason: 'no-env' });
+    assert.deepEqual(login.chooseMode(auto, 'wx0123456789abcdef', false), { mode: 'direct', reason: 'no-cloud' });
+    // A mode written in config.js is taken as written, whatever the appid.
+    assert.deepEqual(login.chooseMode(Object.assign({}, config, { mode: 'cloud' }), login.TOURIST_APPID, false), { mode: 'cloud', reason: '' });
+    assert.deepEqual(login.chooseMode(Object.assign({}, config, { mode: 'direct' }), 'wx0123456789abcdef', true), { mode: 'direct', reason: '' });
+  });
+
+  test('sandboxBanner: one line on the sandbox, with the reason; nothing in cloud mode or on a real account', () => {
+    const reasons = { tourist: '游客 appid', 'no-env': 'cloudEnv', 'no-cloud': 'wx.cloud' };
+    for (const [reason, said] of Object.entries(reasons)) {
+      const line = login.sandboxBanner('direct', 'sandbox', reason);
+      assert.ok(line.startsWith('本地沙箱'), line);
+      assert.ok(line.includes(said), `${reason}: ${line}`);
+      assert.ok(/appid.*cloudEnv.*云函数模式/.test(line), 'says how to switch');
+      assert.doesNotMatch(line, /\n/);
+    }
+    assert.ok(!login.sandboxBanner('direct', 'sandbox', '').includes('（'), 'no reason, no parenthesis');
+    assert.equal(login.sandboxBanner('cloud', 'sandbox', ''), '');
+    assert.equal(login.sandboxBanner('direct', 'real', 'tourist'), '');
+  });
+
   test('an unknown mode falls back to direct', () => {
     const { client, calls } = recorder();
     assert.equal(login.applyMode(client, config, 'bogus'), 'direct');

@@ -82,11 +82,11 @@ function fakeCloud() {
   };
 }
 
-function open(t, pageRel, { globalData, envVersion = 'release' } = {}) {
+function open(t, pageRel, { globalData, envVersion = 'release', appId = 'wx0123456789abcdef' } = {}) {
   t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: T0 });
   const fake = fakeSdk();
   const cloud = fakeCloud();
-  const wxExtra = { cloud: cloud.api, getAccountInfoSync: () => ({ miniProgram: { envVersion } }) };
+  const wxExtra = { cloud: cloud.api, getAccountInfoSync: () => ({ miniProgram: { envVersion, appId } }) };
   const page = renderPage(pageRel, { sdk: fake.sdk, globalData, wxExtra });
   page.comp.instance.onLoad({});
   if (page.comp.instance.onShow) page.comp.instance.onShow();
@@ -117,7 +117,11 @@ function open(t, pageRel, { globalData, envVersion = 'release' } = {}) {
   return Object.assign(page, fake, { cloud, input, tap, change, codeButton, codeButtonText, tapCodeButton, text, all, has, loginEnabled });
 }
 
-const openLogin = (t, o) => open(t, 'pages/login/login', o);
+// Most tests are about one mode, set as the developer page sets it; `shipped` opens the page as the
+// demo starts (config.mode 'auto', no mode chosen yet).
+const inMode = (o, mode) => Object.assign({}, o, { globalData: Object.assign({ mode }, o && o.globalData) });
+const openLogin = (t, o) => open(t, 'pages/login/login', inMode(o, 'cloud'));
+const shipped = (t, pageRel, o) => open(t, pageRel, o);
 
 /** Number typed, code sent (cloud mode), code typed, consent given. */
 async function readyToLogin(p, number = '15871770252', code = '123456') {
@@ -128,10 +132,56 @@ async function readyToLogin(p, number = '15871770252', code = '123456') {
   await p.tap('#agree');
 }
 
+describe('login page: the mode it opens in', () => {
+  test('as shipped (touristappid, no cloudEnv): direct mode on the local sandbox, and wx.cloud untouched', (t) => {
+    assert.equal(config.mode, 'auto');
+    assert.equal(config.cloudEnv, '', 'no environment named in the shipped config');
+    for (const appId of ['touristappid', 'wx0123456789abcdef', '']) {
+      const p = shipped(t, 'pages/login/login', { appId });
+      assert.deepEqual(p.calls, [['configure', { relayUrl: config.relayUrl }], ['init', config.apiUrl, config.appId, config.appSecret]], appId);
+      assert.equal(p.cloud.inits.length, 0, `${appId}: no wx.cloud.init where cloud development cannot work`);
+      assert.equal(p.app.globalData.mode, 'direct');
+      assert.equal(p.app.globalData.modeReason, appId === 'wx0123456789abcdef' ? 'no-env' : 'tourist');
+      t.mock.timers.reset();
+    }
+  });
+
+  test('a development build says so in one line, with the reason and how to switch; a release build does not', (t) => {
+    const dev = shipped(t, 'pages/login/login', { appId: 'touristappid', envVersion: 'develop' });
+    const line = dev.text('.sandbox-banner');
+    assert.equal(dev.comp.querySelectorAll('.sandbox-banner').length, 1);
+    assert.ok(!line.includes('\n'), 'one line');
+    for (const part of ['本地沙箱', '直连模式', '游客 appid', 'appid', 'cloudEnv', '云函数模式']) assert.ok(line.includes(part), part);
+    assert.equal(line, login.sandboxBanner('direct', 'sandbox', 'tourist'));
+    t.mock.timers.reset();
+    const release = shipped(t, 'pages/login/login', { appId: 'touristappid' });
+    assert.equal(release.has('.sandbox-banner'), false);
+  });
+
+  test('with an appid of your own and cloudEnv: cloud mode, wx.cloud.init with that environment, no banner', (t) => {
+    const withEnv = Object.assign({}, config, { cloudEnv: 'env-1' });
+    const chosen = login.chooseMode(withEnv, 'wx0123456789abcdef', true);
+    assert.deepEqual(chosen, { mode: 'cloud', reason: '' });
+    // The page in the mode chooseMode picked (the shipped config.js names no environment).
+    const p = open(t, 'pages/login/login', { envVersion: 'develop', globalData: { mode: chosen.mode } });
+    assert.deepEqual(p.calls, [['initCloud', { name: config.cloudFunctionName }]]);
+    assert.equal(p.cloud.inits.length, 1);
+    assert.equal(p.has('.sandbox-banner'), false);
+  });
+
+  test('back from the developer page in another mode, the banner follows', async (t) => {
+    const p = shipped(t, 'pages/login/login', { appId: 'touristappid', envVersion: 'develop' });
+    assert.ok(p.has('.sandbox-banner'));
+    p.app.useMode('cloud', 'sandbox');
+    p.comp.instance.onShow();
+    await flush();
+    assert.equal(p.has('.sandbox-banner'), false);
+  });
+});
+
 describe('login page: what the user sees', () => {
-  test('opens in cloud mode (the default) with one heading, an empty form and nothing for developers', (t) => {
+  test('opens with one heading, an empty form and nothing for developers', (t) => {
     const p = openLogin(t);
-    assert.equal(config.mode, 'cloud');
     assert.deepEqual(p.calls, [['initCloud', { name: config.cloudFunctionName }]]);
     assert.equal(p.cloud.inits.length, 1, 'wx.cloud.init once, for cloud mode');
     assert.equal(p.comp.querySelectorAll('.title').length, 1);
@@ -315,7 +365,7 @@ describe('login page: what the user sees', () => {
     assert.match(JSON.stringify(p.app.globalData.devLog[0]), /-504002/, 'the platform error is on the developer page');
   });
 
-  test('direct mode (chosen on the developer page): no messageId hidden from the dev tools, local sign-in', async (t) => {
+  test('direct mode: no messageId hidden from the dev tools, local sign-in', async (t) => {
     const p = openLogin(t, { globalData: { mode: 'direct' } });
     assert.deepEqual(p.calls.map((c) => c[0]), ['configure', 'init']);
     await readyToLogin(p);
@@ -331,7 +381,15 @@ describe('login page: what the user sees', () => {
 });
 
 describe('developer page', () => {
-  const openTools = (t, o) => open(t, 'pages/tools/tools', o);
+  const openTools = (t, o) => open(t, 'pages/tools/tools', inMode(o, 'cloud'));
+
+  test('as shipped: the direct mode the demo chose, on the sandbox', async (t) => {
+    const p = shipped(t, 'pages/tools/tools', { appId: 'touristappid' });
+    await flush();
+    assert.equal(attrOf(p.comp, '#mode-switch', 'checked'), false);
+    assert.equal(p.text('.mode-hint'), tools.modeHint('direct'));
+    assert.ok(p.all().includes('本地沙箱'));
+  });
 
   test('shows the mode, its settings (never the secret) and the SDK error table', async (t) => {
     const p = openTools(t);

@@ -306,7 +306,7 @@ describe('demo configuration', () => {
     for (const key of ['mode', 'apiUrl', 'appId', 'appSecret', 'relayUrl', 'cloudEnv', 'cloudFunctionName']) {
       assert.ok(key in config, key);
     }
-    assert.ok(['direct', 'cloud'].includes(config.mode));
+    assert.ok(['auto', 'direct', 'cloud'].includes(config.mode));
     assert.ok(config.codeLength >= 4 && config.codeLength <= 8);
     assert.ok(config.resendSeconds > 0 && config.codeSeconds >= config.resendSeconds);
   });

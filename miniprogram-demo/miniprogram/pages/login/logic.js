@@ -130,6 +130,40 @@ function sendCodeOptions(number, config, messageId) {
   return options;
 }
 
+// A tourist appid (导入项目 without an appid of your own) cannot use cloud development.
+const TOURIST_APPID = 'touristappid';
+
+/**
+ * The mode the demo starts in. config.mode 'cloud' or 'direct' is taken as written; 'auto' (the
+ * shipped default) picks cloud mode only where it can work: `appId` (the running mini-program's, from
+ * wx.getAccountInfoSync) is your own, config.cloudEnv names an environment and wx.cloud exists.
+ * Otherwise direct mode against the local sandbox, so the demo runs when first opened.
+ * → {mode: 'cloud' | 'direct', reason}: why direct was chosen ('tourist', 'no-env', 'no-cloud'), or ''.
+ */
+function chooseMode(config, appId, hasCloud) {
+  if (config.mode === 'cloud' || config.mode === 'direct') return { mode: config.mode, reason: '' };
+  if (!appId || appId === TOURIST_APPID) return { mode: 'direct', reason: 'tourist' };
+  if (!config.cloudEnv) return { mode: 'direct', reason: 'no-env' };
+  if (!hasCloud) return { mode: 'direct', reason: 'no-cloud' };
+  return { mode: 'cloud', reason: '' };
+}
+
+const WHY_DIRECT = {
+  tourist: '游客 appid 不能用云开发',
+  'no-env': 'config.js 未填 cloudEnv',
+  'no-cloud': '基础库没有 wx.cloud',
+};
+
+/**
+ * The one line the login page shows (development builds only) while it runs against the local
+ * sandbox: what it is, why, and how to switch. '' when it is not on the sandbox.
+ */
+function sandboxBanner(mode, target, reason) {
+  if (mode !== 'direct' || target === 'real') return '';
+  const why = WHY_DIRECT[reason] ? `（${WHY_DIRECT[reason]}）` : '';
+  return `本地沙箱 · 直连模式${why}：换成自己的 appid 并在 config.js 填写 cloudEnv 即为云函数模式`;
+}
+
 /**
  * Point the SDK client at a mode. `client` is zhenzisms.client. Returns the mode applied.
  *   cloud:  client.initCloud({name, env?})
@@ -186,6 +220,9 @@ module.exports = {
   codeMessage,
   makeMessageId,
   sendCodeOptions,
+  TOURIST_APPID,
+  chooseMode,
+  sandboxBanner,
   applyMode,
   directAccount,
   loginOutcome,

@@ -34,17 +34,30 @@ Page({
     canLogin: false,
     user: null,        // {number (masked), verifiedAt} once signed in
     showDevLink: false,
+    banner: '',        // one line while the page runs against the local sandbox (development builds)
   },
 
   onLoad() {
     getApp().ensureClient();
     this.setData({ showDevLink: isDevelopmentBuild() });
+    this.showBanner();
     // The wasm core loads asynchronously and calls made earlier wait for it; a failure is shown.
     client.ready().catch((err) => {
       const info = zhenzisms.errorInfo((err && err.code) || 9104);
       this.log('ready', null, null, info);
       this.update({ formError: logic.userError(info, 'verify').text });
     });
+  },
+
+  // Back from the developer page, where the mode may have changed.
+  onShow() {
+    this.showBanner();
+  },
+
+  showBanner() {
+    const g = getApp().globalData;
+    const banner = isDevelopmentBuild() ? logic.sandboxBanner(g.mode, g.target, g.modeReason) : '';
+    if (banner !== this.data.banner) this.setData({ banner });
   },
 
   /** setData that also recomputes whether the login button is enabled. */
@@ -123,8 +136,10 @@ Page({
     const number = this.data.phone;
     const code = this.data.code;
     this.update({ verifying: true, codeError: '', formError: '', phoneError: '' });
-    const pending = client.validateCode((result, error) => {
-      if (error) return; // the Promise below reports it
+    // The callback's second argument is not used here: only a result (a string) is an answer; a
+    // check that failed gives null, and the Promise below reports it.
+    const pending = client.validateCode((result) => {
+      if (result === null || result === undefined) return;
       this.log('validateCode', { number, code: '*'.repeat(code.length) }, result, null);
       if (result === 'ok') {
         this.signIn(number);
