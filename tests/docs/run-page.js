@@ -125,7 +125,8 @@ function cloudSource(code) {
     "const cloud = require('wx-server-sdk');",
     'cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });',
     'exports.main = async (event) => {',
-    '  const { OPENID } = cloud.getWXContext();',
+    // A fragment that reads the context itself (const { OPENID, ENV } = …) is given none.
+    /\bOPENID\b[^\n]*=\s*cloud\.getWXContext\(\)/.test(code) ? '' : '  const { OPENID } = cloud.getWXContext();',
     code,
     '};',
     '',
