@@ -92,8 +92,9 @@ build_wasm() {
   wasm-bindgen --target web --out-dir "$out" target/wasm32-unknown-unknown/release/zhenzisms.wasm
   # iOS WeChat cannot load a module that exports a Global: drop wasm-bindgen's two.
   node tools/wasm-exports.js "$out/zhenzisms_bg.wasm" "$out/no-globals.wasm"
-  # Only MVP features in and out; sign-extension ops are lowered to MVP ones.
-  wasm-opt "$level" --mvp-features --enable-sign-ext --signext-lowering --disable-sign-ext \
+  # Only MVP features in and out; sign-extension ops are lowered to MVP ones; the producers
+  # section (toolchain names, ~100 B) is dropped: nothing reads it.
+  wasm-opt "$level" --mvp-features --enable-sign-ext --signext-lowering --disable-sign-ext --strip-producers \
     "$out/no-globals.wasm" -o "$out/zhenzisms_bg.opt.wasm"
 }
 
@@ -172,6 +173,7 @@ run_tests() {
   tsc --noEmit -p tests/types
   tsc --noEmit -p pkg-template/miniprogram
   tsc --noEmit -p pkg-template/node
+  tsc --noEmit -p pkg-template/web
   say "node --test (sandbox, simulator, SDK, demo, jsc)"
   node --test --test-reporter=spec --test-reporter-destination=stdout $(find tests -name '*.test.js' -not -path '*/node_modules/*' | sort)
 }

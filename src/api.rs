@@ -31,6 +31,26 @@ fn err(e: &Error) -> String {
     .text()
 }
 
+/// A refusal decided here, before anything was sent (bad input, configuration, cooldown…):
+/// its vendor `data` says why and what to do in one Chinese sentence, "原因。解决办法", since
+/// vendor pages show `res.data.data` to the user; `err` keeps the table's fields and detail.
+fn refused(e: &Error) -> String {
+    Json::obj(vec![
+        ("err", e.to_json()),
+        (
+            "vendor",
+            Json::obj(vec![
+                ("code", Json::num(e.code as f64)),
+                (
+                    "data",
+                    Json::Str([e.entry.reason, "。", e.entry.solution].concat()),
+                ),
+            ]),
+        ),
+    ])
+    .text()
+}
+
 fn arg(text: &str, what: &str) -> Result<Json, Error> {
     json::parse(text).map_err(|e| Error::new(CONFIG, [what, " is not JSON: ", e.as_str()].concat()))
 }
@@ -58,7 +78,7 @@ pub fn build_request(op_name: &str, config: &str, params: &str) -> String {
     })();
     match built {
         Ok(r) => ok(r),
-        Err(e) => err(&e),
+        Err(e) => refused(&e),
     }
 }
 
@@ -234,7 +254,7 @@ pub fn code_issue(input: &str, entropy: &[u8]) -> String {
             ("code", Json::Str(code)),
             ("record", record.to_json()),
         ])),
-        Err(e) => err(&e),
+        Err(e) => refused(&e),
     }
 }
 
@@ -317,9 +337,10 @@ mod tests {
         assert!(!r.contains("TOPSECRET"));
         let r = parsed(r);
         assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(100.0)));
+        // The page's res.data.data says why and what to do, in Chinese.
         assert_eq!(
             r.get("vendor").unwrap().str_field("data"),
-            Some("参数格式错误")
+            Some("参数格式错误。检查参数：手机号须为11位中国大陆手机号，必填参数不能为空")
         );
         let secret = r#"{"appId":"1","appSecret":"TOPSECRET"}"#;
         for (o, c, p, code) in [

@@ -16,7 +16,6 @@
 const cloud = require('wx-server-sdk');
 // The SDK's internals (_call, _core…) as well as its public API: typed loosely here.
 const sdk = /** @type {any} */ (require('./zhenzisms.js'));
-const codes = require('./zhenzisms_codes.js');
 const settings = require('./zhenzisms_settings.js');
 const { createStore, isMissingCollection } = require('./zhenzisms_store.js');
 const { sendCodeSms } = require('./zhenzisms_sms.js');
@@ -30,7 +29,7 @@ let outcomeTexts = null;
 function outcomeText(result) {
   if (!outcomeTexts) {
     outcomeTexts = { not_verified: '该用户最近没有验证过这个号码' };
-    for (const o of JSON.parse(sdk._core().vocabulary()).outcomes) outcomeTexts[o.result === 'ok' ? 'success' : o.result] = o.text;
+    for (const o of sdk.server.core().vocabulary().outcomes) outcomeTexts[o.result === 'ok' ? 'success' : o.result] = o.text;
   }
   return outcomeTexts[result];
 }
@@ -49,7 +48,7 @@ class Refusal extends Error {
 }
 
 function errorInfo(code, detail, solution) {
-  const info = sdk._errorInfo(code, detail);
+  const info = sdk.server.errorInfo(code, detail);
   if (solution) info.solution = solution;
   return info;
 }
@@ -121,11 +120,11 @@ function asked(event, key) {
 // mainland mobile number): every limit, record and lookup is keyed on it.
 // The number's one canonical form, from the core ('' when it is not a mainland mobile number).
 function canonical(raw) {
-  return JSON.parse(sdk._core().normalizeNumber(raw)).ok || '';
+  return sdk.server.core().normalizeNumber(raw).ok || '';
 }
 
 function numberOf(event) {
-  const r = JSON.parse(sdk._core().normalizeNumber(text(event, 'number', 64)));
+  const r = sdk.server.core().normalizeNumber(text(event, 'number', 64));
   if (r.err) throw refuse(100, r.err.detail);
   return r.ok;
 }
@@ -159,7 +158,7 @@ function failure(route, info, tag) {
 // core splits the budget (src/policy.rs): a send gets it whole (it is never repeated), a read
 // shares it with 2 retries.
 async function zhenzi(op, params, s) {
-  const outcome = await sdk._call(s.config, op, params, { budgetMs: s.budgetMs, retries: 2, retryDelayMs: 50 });
+  const outcome = await sdk.server.call(s.config, op, params, { budgetMs: s.budgetMs });
   if (!outcome.err) return { code: outcome.vendor.code, data: outcome.vendor.data };
   const err = inCloud(outcome.err);
   log(op, err);
@@ -205,7 +204,7 @@ function tightened(policy, event) {
 async function issueCode(event, caller, store, s, number) {
   const l = await codeLimits(store, s, caller, number);
   const input = { number: number, now: Date.now(), key: s.key, policy: tightened(s.policy, event), limits: l.limits };
-  const issued = codes.issue(sdk._core(), input, sdk._takeEntropy(codes.ENTROPY_BYTES));
+  const issued = sdk.server.issueCode(input);
   if (issued.err) return { err: issued.err };
   // Each slot after this send: now, today (the record's day), one more than today's count.
   const today = issued.ok.record.day;
@@ -261,7 +260,7 @@ async function sendCode(event, caller, store, s) {
 }
 
 async function validateCode(event, caller, store, s) {
-  const core = sdk._core();
+  const core = sdk.server;
   const raw = text(event, 'number', 64);
   const code = text(event, 'code', 64);
   const number = canonical(raw);
@@ -271,7 +270,7 @@ async function validateCode(event, caller, store, s) {
   for (let tries = 0; tries < s.policy.maxAttempts + 2; tries++) {
     // This caller's code for this number; failing that, their newest (→ number_error).
     const doc = (number && (await store.latestFor(caller, number))) || (await store.latestByCaller(caller));
-    const v = codes.verify(core, { number: raw, code: code, now: Date.now(), key: s.key, record: doc && doc.record });
+    const v = core.verifyCode({ number: raw, code: code, now: Date.now(), key: s.key, record: doc && doc.record });
     if (!v.ok) throw new Refusal(v.err);
     const r = v.ok;
     if (doc && JSON.stringify(r.record) !== JSON.stringify(doc.record) && !(await store.replace(doc, r.record))) continue;
@@ -360,7 +359,7 @@ async function handle(route, event) {
   if (read.err) throw refuse(9001, read.err.name + ' ' + read.err.why, envSolution(read.err.name));
   const s = read.ok;
   if (s.provider.name === 'zhenzi') {
-    const checked = JSON.parse(sdk._core().buildRequest('balance', JSON.stringify(s.config), '{}'));
+    const checked = sdk.server.core().buildRequest('balance', JSON.stringify(s.config), '{}');
     if (checked.err) throw new Refusal(inCloud(checked.err));
   } else if (ZHENZI_ROUTES.indexOf(route) >= 0) {
     throw refuse(9001, "route '" + route + "' talks to Zhenzi, and SMS_PROVIDER is " + s.provider.name, '这个路由只用于榛子云（SMS_PROVIDER=zhenzi）');

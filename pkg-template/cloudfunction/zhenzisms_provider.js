@@ -41,7 +41,7 @@ function read(env, name) {
 
 /** A table entry for `code` with `detail`, as plain data. */
 function entry(code, detail) {
-  return sdk._errorInfo(code, detail);
+  return sdk.server.errorInfo(code, detail);
 }
 
 /** Plain data of a ZhenziError (or anything thrown). */
