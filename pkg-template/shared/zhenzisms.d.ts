@@ -43,6 +43,36 @@ export declare class ZhenziError extends Error implements ErrorInfo {
   detail?: string;
 }
 
+/** Cloud mode's signed proof of a check, for the page to hand to its sign-in function. */
+export interface Verified {
+  token: string;
+  /** ms since the epoch */
+  expiresAt: number;
+}
+
+/** What WeChat's getPhoneNumber / getRealtimePhoneNumber button hands its handler (e.detail). */
+export interface PhoneNumberEvent {
+  detail: { errMsg?: string; code?: string };
+}
+
+/** client.verifyPhoneNumber's answer. A failure is an answer too: `fallback: 'sms'` says to
+ *  offer the SMS code instead. */
+export interface PhoneNumberAnswer {
+  /** 'success'; answered on the phone: 'user_deny' | 'no_permission' | 'no_code' (base library
+   *  < 2.21.2) | 'not_cloud' (direct mode) | 'error' (callFunction failed, 9105); else the
+   *  function's own tag. */
+  code: 'success' | 'user_deny' | 'no_permission' | 'no_code' | 'not_cloud' | 'error' | (string & {});
+  /** A short sentence for the user (Chinese). */
+  msg?: string;
+  /** On success: the number, as the SMS path answers it. */
+  number?: string;
+  /** On success: the signed proof, the same as a validated SMS code gives. */
+  verified?: Verified;
+  /** 'sms': offer the SMS code instead. */
+  fallback?: 'sms';
+  error?: ErrorInfo;
+}
+
 export type ValidateResult = /* generated: outcomes */ 'ok' | 'empty' | 'number_error' | 'code_error' | 'code_expired' | 'code_used' | 'too_many_attempts' /* end */;
 
 /** A phone number; pages often hold it as a number, which is sent as its digits. */
@@ -153,13 +183,26 @@ export interface VendorClient {
   createCode(length: number, seconds: number, number: PhoneNumber): string;
 
   /**
-   * Direct mode: synchronous. Cloud mode: a Promise (a development build warns once): prefer
-   * the callback form there.
+   * Direct mode: synchronous. Cloud mode: answers 'not_checked' at once without calling the
+   * function (the code is not spent; a development build says so): use the callback or the
+   * `{number, code}` form there.
    */
-  validateCode(number: PhoneNumber, code: string): ValidateResult | Promise<ValidateResult>;
-  /** Version B: 'ok' | 'error' | 'expired'. */
+  validateCode(number: PhoneNumber, code: string): ValidateResult | 'not_checked';
+  /** Version B: 'ok' | 'error' | 'expired' (cloud mode: 'error', nothing checked). */
   validateCode(code: string): 'ok' | 'error' | 'expired';
-  validateCode(cb: (result: ValidateResult | null, error?: ZhenziError) => void, number: PhoneNumber, code: string): Promise<ValidateResult>;
+  /** cb(result, verified?) once, or cb(null, error) when the check itself failed; `verified`: cloud mode's token. */
+  validateCode(cb: (result: ValidateResult | null, detail?: Verified | ZhenziError) => void, number: PhoneNumber, code: string): Promise<ValidateResult>;
+  /** Both modes: resolves {result, verified?}; rejects ZhenziError when the check itself failed. */
+  validateCode(check: { number: PhoneNumber; code: string }): Promise<{ result: ValidateResult; verified?: Verified }>;
+
+  /**
+   * WeChat's 手机号快速验证 / 实时验证: pass the button's event as it comes. A deny, no
+   * permission, no code (base library < 2.21.2) or direct mode answer at once with
+   * `fallback: 'sms'`; otherwise the cloud function exchanges the code. The callback is called
+   * once; the Promise resolves to the same answer (never rejects).
+   */
+  verifyPhoneNumber(cb: (answer: PhoneNumberAnswer) => void, e: PhoneNumberEvent): Promise<PhoneNumberAnswer>;
+  verifyPhoneNumber(e: PhoneNumberEvent): Promise<PhoneNumberAnswer>;
 }
 
 export interface ZhenziClientOptions {

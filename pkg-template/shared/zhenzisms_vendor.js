@@ -192,24 +192,24 @@ function createVendorClient(kit, codes) {
   }
 
   // The one-tap answer made here, without the cloud function: SMS is the way on.
-  function noTap(code, msg) {
-    return Promise.resolve({ code: code, fallback: 'sms', msg: msg });
+  function noTap(code, why) {
+    return Promise.resolve({ code: code, fallback: 'sms', msg: why + '，请用短信验证码验证' });
   }
 
   // 手机号快速验证 / 实时验证: the button's event → the cloud function exchanges its code.
   function verifyPhone(e) {
     var detail = e && e.detail || {};
     var why = String(detail.errMsg || '');
-    if (/deny|cancel/.test(why)) return noTap('user_deny', '用户未授权手机号，请用短信验证码验证');
-    if (/fail/.test(why)) return noTap('no_permission', '小程序没有手机号快速验证的权限，请用短信验证码验证');
-    if (!detail.code) return noTap('no_code', '微信版本过低（基础库须 ≥ 2.21.2），请用短信验证码验证');
-    if (mode !== 'cloud') return noTap('not_cloud', '手机号快速验证需要云函数（client.initCloud），请用短信验证码验证');
+    if (/deny|cancel/.test(why)) return noTap('user_deny', '未授权手机号');
+    if (/fail/.test(why)) return noTap('no_permission', '小程序无手机号快速验证权限');
+    if (!detail.code) return noTap('no_code', '微信版本过低（基础库须 ≥ 2.21.2）');
+    if (mode !== 'cloud') return noTap('not_cloud', '快速验证需云函数（initCloud）');
     return platform.cloudCall(cloud.name, { $url: 'phoneNumber', code: String(detail.code) }, cloud.env).then(function (reply) {
       if (!reply || typeof reply.code !== 'string') throw new Error('unexpected cloud reply');
       return reply;
     }).then(null, function (x) {
       return refused(9105, String(x && x.errMsg || x && x.message || x)).then(function (res) {
-        return { code: 'error', fallback: 'sms', msg: '云函数调用失败，请用短信验证码验证', error: res.error };
+        return { code: 'error', fallback: 'sms', msg: res.error.reason + '，请用短信验证码验证', error: res.error };
       });
     });
   }
@@ -326,7 +326,7 @@ function createVendorClient(kit, codes) {
       }
       if (typeof first !== 'function') {
         if (mode === 'cloud') {
-          kit.warn('云模式下 validateCode(number, code) 无法同步校验，未校验、未消耗验证码，返回 \'not_checked\'：请改用 validateCode(function (result, verified) {…}, number, code) 或 await validateCode({number, code}) / cloud mode cannot check synchronously: nothing was checked; use the callback or the {number, code} form', true);
+          kit.warn('云模式不能同步校验，已返回 not_checked（验证码未消耗）：改用 validateCode(function (result, verified) {…}, number, code) 或 validateCode({number, code})', true);
           return a.length === 1 ? 'error' : 'not_checked';
         }
         return a.length === 1 ? codes.vendorBResult(verifyDirect(undefined, a[0])) : verifyDirect(a[0], a[1]);
