@@ -24,9 +24,17 @@ fn ok(value: Json) -> String {
 }
 
 fn err(e: &Error) -> String {
+    failed(e, Json::str(e.entry.reason))
+}
+
+/// `{err, vendor: {code, data}}`: `data` is what vendor pages show (`res.data.data`).
+fn failed(e: &Error, data: Json) -> String {
     Json::obj(vec![
         ("err", e.to_json()),
-        ("vendor", reply::vendor_shape(e)),
+        (
+            "vendor",
+            Json::obj(vec![("code", Json::num(e.code as f64)), ("data", data)]),
+        ),
     ])
     .text()
 }
@@ -35,20 +43,10 @@ fn err(e: &Error) -> String {
 /// its vendor `data` says why and what to do in one Chinese sentence, "原因。解决办法", since
 /// vendor pages show `res.data.data` to the user; `err` keeps the table's fields and detail.
 fn refused(e: &Error) -> String {
-    Json::obj(vec![
-        ("err", e.to_json()),
-        (
-            "vendor",
-            Json::obj(vec![
-                ("code", Json::num(e.code as f64)),
-                (
-                    "data",
-                    Json::Str([e.entry.reason, "。", e.entry.solution].concat()),
-                ),
-            ]),
-        ),
-    ])
-    .text()
+    failed(
+        e,
+        Json::Str([e.entry.reason, "。", e.entry.solution].concat()),
+    )
 }
 
 fn arg(text: &str, what: &str) -> Result<Json, Error> {

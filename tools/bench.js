@@ -261,7 +261,7 @@ function benchSizes() {
     total += bytes;
     line(f, `${bytes} B`);
   }
-  line('total (goal ≤ 40 KB, stretch ≤ 25 KB)', `${total} B (${(total / 1024).toFixed(1)} KB)`);
+  line('total (goal ≤ 36 KB, the build fails over it; stretch ≤ 25 KB)', `${total} B (${(total / 1024).toFixed(1)} KB)`);
   line('npm zhenzisms_bg.wasm (raw, Node)', `${fs.statSync(path.join(NPM, 'zhenzisms_bg.wasm')).size} B`);
 }
 

@@ -65,15 +65,16 @@ function invoke(name, kinds, args) {
           flat.push(+a);
           continue;
         }
-        flat.push(kinds[i] === 'b' ? passArray8ToWasm0(a, wasm.__wbindgen_malloc) : passStringToWasm0(typeof a === 'string' ? a : JSON.stringify(a), wasm.__wbindgen_malloc, wasm.__wbindgen_realloc), WASM_VECTOR_LEN);
+        flat.push(passArray8ToWasm0(kinds[i] === 'b' ? a : utf8Encode(typeof a === 'string' ? a : JSON.stringify(a)), wasm.__wbindgen_malloc), WASM_VECTOR_LEN);
       }
     } catch (e) {
       for (let i = 1; i < flat.length; i += 2) wasm.__wbindgen_free(flat[i], flat[i + 1], 1);
       throw e;
     }
     wasm[name].apply(null, flat);
-    r0 = getDataViewMemory0().getInt32(retptr, true);
-    r1 = getDataViewMemory0().getInt32(retptr + 4, true);
+    const slot = new DataView(wasm.memory.buffer);
+    r0 = slot.getInt32(retptr, true);
+    r1 = slot.getInt32(retptr + 4, true);
     return JSON.parse(getStringFromWasm0(r0, r1));
   } finally {
     wasm.__wbindgen_add_to_stack_pointer(16);
@@ -96,12 +97,22 @@ function makeGlue(glue, utf8) {
   js = replaceOnce(
     js,
     /let cachedTextDecoder = new TextDecoder[\s\S]*?\n}\n(?=\nlet WASM_VECTOR_LEN)/,
-    'function decodeText(bytes) { return utf8Decode(bytes); }\n' +
-      'const cachedTextEncoder = { encodeInto: utf8EncodeInto };\n',
+    'function decodeText(bytes) { return utf8Decode(bytes); }\n',
     'text codec block'
   );
-  // passStringToWasm0 only uses `encode` when no realloc is given; the glue always passes one.
-  js = replaceOnce(js, /const buf = cachedTextEncoder\.encode\(arg\);/, 'throw new Error("unreachable: no realloc");', 'encode call');
+  // Text goes in as its UTF-8 bytes, copied once into memory malloc'ed to their length (the
+  // phone pays for every byte of JS: this is wasm-bindgen's realloc dance, shorter).
+  js = replaceOnce(
+    js,
+    /function passStringToWasm0\(arg, malloc, realloc\) \{\n[\s\S]*?\n\}\n/,
+    'function passStringToWasm0(arg, malloc) {\n' +
+      '    return passArray8ToWasm0(utf8Encode(arg), malloc);\n' +
+      '}\n',
+    'passStringToWasm0'
+  );
+  // The return slot is read once per call in `invoke`: no cached DataView.
+  js = replaceOnce(js, /let cachedDataViewMemory0 = null;\nfunction getDataViewMemory0\(\) \{\n[\s\S]*?\n\}\n/, '', 'getDataViewMemory0');
+  js = replaceOnce(js, /\n    cachedDataViewMemory0 = null;/, '', 'DataView reset');
   js = js.replace(/^\/\* @ts-self-types=.*\*\/\n/m, '');
   js = js.replace(/^\/\*\*[\s\S]*?\*\/\n/gm, ''); // JSDoc: the typings live in zhenzisms.d.ts
   const exported = [];

@@ -296,7 +296,6 @@ function createSdk(platform) {
     now: function () {
       return platform.now ? platform.now() : Date.now();
     },
-    delay: delay,
     load: load,
     ready: ready,
     core: coreNow,

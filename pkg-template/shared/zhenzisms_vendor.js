@@ -11,7 +11,16 @@
 
 // `kit`: what the SDK hands its parts (zhenzisms_client.js); `codes`: zhenzisms_codes.js.
 function createVendorClient(kit, codes) {
+  // The kit's parts as locals (a minifier shortens a local, never a property: the phone pays
+  // for every byte).
   var platform = kit.platform;
+  var ZhenziError = kit.ZhenziError;
+  var callOnce = kit.callOnce;
+  var ready = kit.ready;
+  var vendorResult = kit.vendorResult;
+  var warn = kit.warn;
+  var prefetch = kit.prefetch;
+  var failure = kit.failure;
   var mode = null; // 'direct' | 'cloud'
   var store = codes.storageStore(platform.storage); // direct mode's code record
   var direct = {};
@@ -48,7 +57,7 @@ function createVendorClient(kit, codes) {
       if (text === null) throw 0;
       c.args = JSON.parse(text || '[]');
     } catch (e) {
-      c.bad = 'the arguments cannot be read as JSON (a cycle, a throwing getter…)';
+      c.bad = 'the arguments cannot be read as JSON'; // a cycle, a throwing getter…
     }
     c.bare = c.cb === null && list[0] !== null && !c.hooks;
     return c;
@@ -64,26 +73,37 @@ function createVendorClient(kit, codes) {
     } catch (e) {
       pending = Promise.reject(e);
     }
-    return pending.then(null, kit.failure).then(function (res) {
-      kit.callOnce(c.cb, res);
+    return pending.then(null, failure).then(function (res) {
+      callOnce(c.cb, res);
       if (c.hooks) {
-        kit.callOnce(res.error ? c.hooks.fail : c.hooks.success, res);
-        kit.callOnce(c.hooks.complete, res);
+        callOnce(res.error ? c.hooks.fail : c.hooks.success, res);
+        callOnce(c.hooks.complete, res);
       }
       if (c.bare && res.error) throw res.error;
       return res;
     });
   }
 
+  // What a failed wx.cloud.callFunction (or anything thrown) says.
+  function why(e) {
+    return String(e && e.errMsg || e && e.message || e);
+  }
+
+  // A cloud reply must be an object with a string code; anything else is a failed call.
+  function checked(reply) {
+    if (!reply || typeof reply.code !== 'string') throw new Error('unexpected cloud reply');
+    return reply;
+  }
+
   // A failure decided before anything was sent (bad input, cooldown…), as a vendor result.
   function refused(code, detail) {
     return kit.load().then(function (core) {
-      return kit.vendorResult(core.errorInfo(code, detail));
-    }, kit.failure);
+      return vendorResult(core.errorInfo(code, detail));
+    }, failure);
   }
 
   function errorOf(code, detail) {
-    return new kit.ZhenziError(kit.errorInfo(code, detail));
+    return new ZhenziError(kit.errorInfo(code, detail));
   }
 
   // Runs a synchronous helper on the page's arguments: anything but a ZhenziError it throws
@@ -92,12 +112,12 @@ function createVendorClient(kit, codes) {
     try {
       return f();
     } catch (e) {
-      throw e instanceof kit.ZhenziError ? e : errorOf(100, 'the arguments cannot be read: ' + (e && e.message || e));
+      throw e instanceof ZhenziError ? e : errorOf(100, 'the arguments cannot be read: ' + (e && e.message || e));
     }
   }
 
   function runDirect(op, params) {
-    return kit.call(config(), op, params, options, 'vendor').then(kit.vendorResult);
+    return kit.call(config(), op, params, options, 'vendor').then(vendorResult);
   }
 
   // Cloud replies follow the vendor's cloud function: {code, data} for Zhenzi calls,
@@ -115,10 +135,10 @@ function createVendorClient(kit, codes) {
         vendor = { code: ok ? 0 : err ? err.code : result.code === 'intervalError' ? 9201 : 1000, data: result.msg };
       }
       var res = { data: vendor, statusCode: 200, header: {}, errMsg: 'cloud.callFunction:ok' };
-      if (vendor.code !== 0) res.error = new kit.ZhenziError(err || { code: vendor.code, reason: String(vendor.data), message: String(vendor.data) });
+      if (vendor.code !== 0) res.error = new ZhenziError(err || { code: vendor.code, reason: String(vendor.data), message: String(vendor.data) });
       return res;
     }, function (e) {
-      return refused(9105, String(e && e.errMsg || e && e.message || e)).then(function (res) {
+      return refused(9105, why(e)).then(function (res) {
         res.errMsg = 'cloud.callFunction:fail';
         return res;
       });
@@ -145,13 +165,13 @@ function createVendorClient(kit, codes) {
   }
 
   function sendCodeDirect(p) {
-    return kit.ready().then(function () {
+    return ready().then(function () {
       var issued = issueHere(p.number, p.length, p.seconds);
-      if (issued.err) return kit.vendorResult(issued);
+      if (issued.err) return vendorResult(issued);
       // The core fills the code in (message or template) and decides which send it is.
       return kit.call(config(), 'send', Object.assign({}, p, { code: issued.ok.code }), options, 'vendor').then(function (outcome) {
         if (!outcome.err) store.save(issued.ok.record); // a failed send starts no cooldown
-        return kit.vendorResult(outcome);
+        return vendorResult(outcome);
       });
     });
   }
@@ -169,12 +189,11 @@ function createVendorClient(kit, codes) {
   // Cloud mode's check: → {result, verified?}; `verified` {token, expiresAt} is the function's
   // signed proof for the page to hand on (a sign-in function checks it).
   function verifyCloud(number, code) {
-    return kit.ready().then(function () {
+    return ready().then(function () {
       return platform.cloudCall(cloud.name, typed(function () {
         return { $url: 'validateCode', number: String(number), code: String(code) };
       }), cloud.env);
-    }).then(function (reply) {
-      if (!reply || typeof reply.code !== 'string') throw new Error('unexpected cloud reply');
+    }).then(checked).then(function (reply) {
       var r = { result: reply.code === 'success' ? 'ok' : reply.code };
       if (reply.verified) r.verified = reply.verified;
       return r;
@@ -184,10 +203,10 @@ function createVendorClient(kit, codes) {
   // Either mode's asynchronous check: → {result, verified?}; rejects a ZhenziError (9105)
   // when the check itself failed.
   function check(number, code) {
-    return (mode === 'cloud' ? verifyCloud(number, code) : kit.ready().then(function () {
+    return (mode === 'cloud' ? verifyCloud(number, code) : ready().then(function () {
       return { result: verifyDirect(number, code) };
     })).then(null, function (e) {
-      throw e instanceof kit.ZhenziError ? e : errorOf(9105, String(e && e.errMsg || e && e.message || e));
+      throw e instanceof ZhenziError ? e : errorOf(9105, why(e));
     });
   }
 
@@ -199,16 +218,13 @@ function createVendorClient(kit, codes) {
   // 手机号快速验证 / 实时验证: the button's event → the cloud function exchanges its code.
   function verifyPhone(e) {
     var detail = e && e.detail || {};
-    var why = String(detail.errMsg || '');
-    if (/deny|cancel/.test(why)) return noTap('user_deny', '未授权手机号');
-    if (/fail/.test(why)) return noTap('no_permission', '小程序无手机号快速验证权限');
+    var said = String(detail.errMsg || '');
+    if (/deny|cancel/.test(said)) return noTap('user_deny', '未授权手机号');
+    if (/fail/.test(said)) return noTap('no_permission', '小程序无手机号快速验证权限');
     if (!detail.code) return noTap('no_code', '微信版本过低（基础库须 ≥ 2.21.2）');
     if (mode !== 'cloud') return noTap('not_cloud', '快速验证需云函数（initCloud）');
-    return platform.cloudCall(cloud.name, { $url: 'phoneNumber', code: String(detail.code) }, cloud.env).then(function (reply) {
-      if (!reply || typeof reply.code !== 'string') throw new Error('unexpected cloud reply');
-      return reply;
-    }).then(null, function (x) {
-      return refused(9105, String(x && x.errMsg || x && x.message || x)).then(function (res) {
+    return platform.cloudCall(cloud.name, { $url: 'phoneNumber', code: String(detail.code) }, cloud.env).then(checked).then(null, function (x) {
+      return refused(9105, why(x)).then(function (res) {
         return { code: 'error', fallback: 'sms', msg: res.error.reason + '，请用短信验证码验证', error: res.error };
       });
     });
@@ -219,14 +235,14 @@ function createVendorClient(kit, codes) {
     init: function (apiUrl, appId, appSecret) {
       mode = 'direct';
       direct = { apiUrl: apiUrl, appId: appId, appSecret: appSecret }; // a numeric appId is fine (core)
-      kit.warn('直连模式的 appSecret 在包内，谁都能读到，正式环境请用 client.initCloud({name}) / direct mode: appSecret is readable in the package; use client.initCloud({name}) in production');
-      kit.prefetch();
+      warn('直连模式的 appSecret 在包内，谁都能读到：正式环境请用 client.initCloud({name})');
+      prefetch();
     },
     // Cloud mode: the same calls, carried by wx.cloud.callFunction to a function holding the secret.
     initCloud: function (opts) {
       mode = 'cloud';
       cloud = { name: opts && opts.name || 'zhenzisms', env: opts && opts.env };
-      kit.prefetch();
+      prefetch();
     },
     // {relayUrl, wasmPath, timeoutMs, retries, route, codePolicy: {cooldownMs, dailyCap, maxAttempts}}
     configure: function (o) {
@@ -235,7 +251,7 @@ function createVendorClient(kit, codes) {
       });
       kit.setWasmPath(o.wasmPath);
     },
-    ready: kit.ready,
+    ready: ready,
     toString: function () {
       return '[zhenzisms client ' + (mode || 'not initialised') + ']';
     },
@@ -279,7 +295,7 @@ function createVendorClient(kit, codes) {
         throw errorOf(9001, 'createCode is not available in cloud mode (the code must not reach the phone): use sendCode');
       }
       var issued = issueHere(number, length, seconds, { cooldownMs: 0 });
-      if (issued.err) throw new kit.ZhenziError(issued.err);
+      if (issued.err) throw new ZhenziError(issued.err);
       store.save(issued.ok.record);
       return issued.ok.code;
     },
@@ -298,7 +314,7 @@ function createVendorClient(kit, codes) {
         pending = noTap('no_code', String(x));
       }
       return pending.then(function (answer) {
-        if (typeof cb === 'function') kit.callOnce(cb, answer);
+        if (typeof cb === 'function') callOnce(cb, answer);
         return answer;
       });
     },
@@ -316,7 +332,7 @@ function createVendorClient(kit, codes) {
     validateCode: function (first) {
       var a = Array.prototype.slice.call(arguments);
       if (a.length === 1 && first && typeof first === 'object') {
-        return kit.ready().then(function () {
+        return ready().then(function () {
           return typed(function () {
             return [first.number, first.code];
           });
@@ -326,16 +342,16 @@ function createVendorClient(kit, codes) {
       }
       if (typeof first !== 'function') {
         if (mode === 'cloud') {
-          kit.warn('云模式不能同步校验，已返回 not_checked（验证码未消耗）：改用 validateCode(function (result, verified) {…}, number, code) 或 validateCode({number, code})', true);
+          warn('云模式不能同步校验，返回 not_checked：请用 validateCode(function (result, verified) {…}, number, code) 或 validateCode({number, code})', true);
           return a.length === 1 ? 'error' : 'not_checked';
         }
         return a.length === 1 ? codes.vendorBResult(verifyDirect(undefined, a[0])) : verifyDirect(a[0], a[1]);
       }
       return check(a[1], a[2]).then(function (r) {
-        kit.callOnce(first, r.result, r.verified);
+        callOnce(first, r.result, r.verified);
         return r.result;
       }, function (error) {
-        kit.callOnce(first, null, error);
+        callOnce(first, null, error);
         throw error;
       });
     }

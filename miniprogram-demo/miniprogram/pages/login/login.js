@@ -123,8 +123,8 @@ Page({
     const number = this.data.phone;
     const code = this.data.code;
     this.update({ verifying: true, codeError: '', formError: '', phoneError: '' });
-    const pending = client.validateCode((result, error) => {
-      if (error) return; // the Promise below reports it
+    const pending = client.validateCode((result) => {
+      if (result === null) return; // (null, error): the check failed; the Promise below reports it
       this.log('validateCode', { number, code: '*'.repeat(code.length) }, result, null);
       if (result === 'ok') {
         this.signIn(number);
