@@ -239,6 +239,31 @@ export declare function configure(options: { wasmPath?: string }): void;
 export declare function errorInfo(code: number): ErrorInfo;
 export declare function errorTable(): ErrorInfo[];
 
+// ---- The server API (Node only: npm package and cloud function; docs/architecture.md) ----
+
+/** An answer of the core: the value, or the table's entry with the vendor's `{code, data}`. */
+export type CoreAnswer<T> = { ok: T; err?: undefined; vendor?: VendorData } | { ok?: undefined; err: ErrorInfo; vendor?: VendorData };
+
+export interface ServerApi {
+  /** Resolves once the core is loaded (in Node at require already); rejects ZhenziError 9104. */
+  ready(): Promise<true>;
+  /** The typed core: every function answers an object (see zhenzisms_core.d.ts in the sources). */
+  core(): any;
+  /** One Zhenzi call, built, sent and parsed by the core; never rejects. */
+  call(
+    config: { route?: 'relay' | 'direct'; apiUrl?: string; relayUrl?: string; appId: string; appSecret: string },
+    op: 'send' | 'balance' | 'findSmsByMessageId',
+    params: object,
+    options?: { timeoutMs?: number; retries?: number; retryDelayMs?: number; budgetMs?: number }
+  ): Promise<CoreAnswer<unknown> & { status?: number; header?: Record<string, unknown> }>;
+  errorInfo(code: number, detail?: string): ErrorInfo;
+  issueCode(input: { number: string; now: number; key: string; policy?: object; previous?: object | null; limits?: unknown[] }): CoreAnswer<{ code: string; record: object }>;
+  verifyCode(input: { number: string; code: string; now: number; key: string; record?: object | null }): CoreAnswer<{ result: ValidateResult; record: object | null; number: string }>;
+}
+
+/** Node only. */
+export declare const server: ServerApi;
+
 // ---- Tencent Cloud SMS (Node only: npm package and cloud function; never in a mini-program) ----
 
 export interface TencentSmsClientOptions {

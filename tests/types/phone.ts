@@ -41,3 +41,14 @@ async function onCheckAwait(number: string, code: string): Promise<void> {
 client.verifyPhoneNumber();
 
 show(onPhone, onRealtimePhone, onCheck, onCheckAwait);
+
+// The server API (Node) as the cloud function uses it.
+import { server } from '../../pkg-template/shared/zhenzisms';
+async function onServer(): Promise<void> {
+  await server.ready();
+  const issued = server.issueCode({ number: '13800138000', now: Date.now(), key: 'k' });
+  if (issued.ok) show(issued.ok.code);
+  const out = await server.call({ route: 'direct', appId: '1', appSecret: 's' }, 'send', { number: '13800138000', message: 'x' }, { budgetMs: 2500 });
+  if (out.err) show(out.err.code, server.errorInfo(out.err.code).solution);
+}
+show(onServer);
