@@ -5,6 +5,11 @@
 //! Every result is an object with either `ok` (the value) or `err` (`{code, kind, reason,
 //! message, solution, retriable, detail?}`). Calls that talk to Zhenzi also carry `vendor`:
 //! the `{code, data}` the vendor SDKs hand callers as `res.data`.
+//!
+//! The one facade of the crate: src/wasm.rs exports these and nothing else. Tencent Cloud SMS
+//! (`tencent_*`) is here behind the `server` feature, its logic in src/tencent.rs. Every
+//! function is pure but one piece of state, kept here in the open: the Tencent signing-key
+//! cache (`SIGNING_KEYS`, a `tc3::KeyCache`).
 
 use crate::code::{self, Issue, Limit, Policy, Record};
 use crate::endpoints::Op;
@@ -19,11 +24,29 @@ fn ok(value: Json) -> String {
 }
 
 fn err(e: &Error) -> String {
+    failed(e, Json::str(e.entry.reason))
+}
+
+/// `{err, vendor: {code, data}}`: `data` is what vendor pages show (`res.data.data`).
+fn failed(e: &Error, data: Json) -> String {
     Json::obj(vec![
         ("err", e.to_json()),
-        ("vendor", reply::vendor_shape(e)),
+        (
+            "vendor",
+            Json::obj(vec![("code", Json::num(e.code as f64)), ("data", data)]),
+        ),
     ])
     .text()
+}
+
+/// A refusal decided here, before anything was sent (bad input, configuration, cooldown…):
+/// its vendor `data` says why and what to do in one Chinese sentence, "原因。解决办法", since
+/// vendor pages show `res.data.data` to the user; `err` keeps the table's fields and detail.
+fn refused(e: &Error) -> String {
+    failed(
+        e,
+        Json::Str([e.entry.reason, "。", e.entry.solution].concat()),
+    )
 }
 
 fn arg(text: &str, what: &str) -> Result<Json, Error> {
@@ -53,7 +76,7 @@ pub fn build_request(op_name: &str, config: &str, params: &str) -> String {
     })();
     match built {
         Ok(r) => ok(r),
-        Err(e) => err(&e),
+        Err(e) => refused(&e),
     }
 }
 
@@ -119,6 +142,48 @@ pub fn vocabulary() -> String {
         ),
     ])
     .text()
+}
+
+// The derived TC3 signing key of the last Tencent request (src/tc3.rs `KeyCache`): the
+// facade's only state. One per thread; the wasm has one thread.
+#[cfg(any(feature = "server", test))]
+thread_local! {
+    static SIGNING_KEYS: std::cell::RefCell<crate::tc3::KeyCache> =
+        std::cell::RefCell::new(crate::tc3::KeyCache::default());
+}
+
+/// `{ok}` or `{err}`: Tencent's answers carry no Zhenzi `vendor` shape.
+#[cfg(any(feature = "server", test))]
+fn answer(r: Result<Json, Error>) -> String {
+    match r {
+        Ok(v) => ok(v),
+        Err(e) => Json::obj(vec![("err", e.to_json())]).text(),
+    }
+}
+
+/// Tencent Cloud SendSms: `config` and `params` as JSON text (src/tencent.rs
+/// `Config::from_json`, `Send::from_json`), `now` in Unix seconds. → `{ok: {url, method,
+/// header, body}}` or `{err}`. Server module only.
+#[cfg(any(feature = "server", test))]
+pub fn tencent_build_request(config: &str, params: &str, now: f64) -> String {
+    use crate::tencent;
+    answer((|| {
+        if !(1.0..1e11).contains(&now) {
+            return Err(Error::new(
+                CONFIG,
+                "now must be the current Unix time in seconds",
+            ));
+        }
+        let config = tencent::Config::from_json(&arg(config, "config")?)?;
+        let send = tencent::Send::from_json(&arg(params, "params")?)?;
+        SIGNING_KEYS.with(|keys| tencent::build(&config, &send, now as u64, &mut keys.borrow_mut()))
+    })())
+}
+
+/// Tencent's reply: → `{ok: {requestId, statuses}}` or `{err}`. Server module only.
+#[cfg(any(feature = "server", test))]
+pub fn tencent_parse_reply(status: u16, body: &str) -> String {
+    answer(crate::tencent::parse(status, body))
 }
 
 /// The whole table, for documentation and for hosts that want to show it.
@@ -258,7 +323,7 @@ pub fn code_issue(input: &str, entropy: &[u8]) -> String {
             }
             ok(Json::obj(fields))
         }
-        Err(e) => err(&e),
+        Err(e) => refused(&e),
     }
 }
 
@@ -370,9 +435,10 @@ mod tests {
         assert!(!r.contains("TOPSECRET"));
         let r = parsed(r);
         assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(100.0)));
+        // The page's res.data.data says why and what to do, in Chinese.
         assert_eq!(
             r.get("vendor").unwrap().str_field("data"),
-            Some("参数格式错误")
+            Some("参数格式错误。检查参数：手机号须为11位中国大陆手机号，必填参数不能为空")
         );
         let secret = r#"{"appId":"1","appSecret":"TOPSECRET"}"#;
         for (o, c, p, code) in [
@@ -651,6 +717,32 @@ mod tests {
             r.get("ok").unwrap().str_field("result"),
             Some("code_expired")
         );
+    }
+
+    #[test]
+    fn tencent_requests_are_signed_through_the_facade_and_its_one_cache() {
+        let config = r#"{"secretId":"AKID","secretKey":"facade-key","sdkAppId":"1400000000","signName":"签名"}"#;
+        let params = r#"{"number":"13800138000","templateId":"1","templateParams":["123456"]}"#;
+        let first = parsed(tencent_build_request(config, params, 1_551_113_065.0));
+        let auth = |v: &Json| {
+            v.get("ok")
+                .and_then(|r| r.get("header"))
+                .and_then(|h| h.str_field("Authorization"))
+                .unwrap()
+                .to_string()
+        };
+        assert!(auth(&first).contains("Credential=AKID/2019-02-25/sms/tc3_request"));
+        assert!(SIGNING_KEYS.with(|k| k.borrow().holds("facade-key", "2019-02-25", "sms")));
+        let again = parsed(tencent_build_request(config, params, 1_551_113_065.0));
+        assert_eq!(auth(&again), auth(&first));
+        let refused = parsed(tencent_build_request(config, params, 0.0));
+        assert_eq!(
+            refused.get("err").unwrap().get("code"),
+            Some(&Json::num(9001.0))
+        );
+        assert!(refused.get("vendor").is_none());
+        let reply = parsed(tencent_parse_reply(502, ""));
+        assert!(reply.get("err").is_some());
     }
 
     /// Hostile input from JS must never panic (a panic kills the wasm instance): every facade

@@ -127,6 +127,16 @@ impl Limit {
         day_of(now)
     }
 
+    /// The period in a refusal's words: today, or the window (the server module's only).
+    fn period_text(&self) -> String {
+        #[cfg(any(feature = "server", test))]
+        if self.window_ms > 0.0 {
+            let seconds = int_text((self.window_ms / 1000.0) as i64);
+            return [" in this window of ", &seconds, " s"].concat();
+        }
+        " today".to_string()
+    }
+
     /// Times counted against the cap in `period`. Fails closed: only a period strictly before
     /// starts afresh, so a NaN or future one keeps the count.
     fn used_in(&self, period: f64) -> u32 {
@@ -156,22 +166,12 @@ impl Limit {
         }
         let used = self.used_in(self.period(now));
         if self.cap > 0 && used >= self.cap {
-            let per = if self.window_ms > 0.0 {
-                [
-                    " in this window of ",
-                    &int_text((self.window_ms / 1000.0) as i64),
-                    " s",
-                ]
-                .concat()
-            } else {
-                " today".to_string()
-            };
             return Err(Error::new(
                 CODE_DAILY_CAP,
                 [
                     &int_text(used.into()),
                     " codes sent",
-                    &per,
+                    &self.period_text(),
                     "; the cap is ",
                     &int_text(self.cap.into()),
                 ]
@@ -350,6 +350,8 @@ pub fn issue(req: Issue, entropy: &[u8]) -> Result<(String, Record), Error> {
     if let Some(own) = own {
         own.check(req.now)?;
     }
+    // Cloud mode's limits (the phone's module is never given any: src/api.rs refuses them).
+    #[cfg(any(feature = "server", test))]
     check_all(&req.limits, req.now).map_err(|(_, e)| e)?;
     let salt_bytes = entropy
         .get(..SALT_BYTES)

@@ -281,9 +281,10 @@ pub struct Error {
     pub detail: String,
     /// For a configuration problem: which field of the configuration (`apiUrl`, `appSecret`…)
     /// and a reason code (`missing`, `not_https`, `malformed`, `control_characters`), so a
-    /// host names its own setting for it without reading `detail`. Empty when not known.
-    pub field: &'static str,
-    pub problem: &'static str,
+    /// host names its own setting for it without reading `detail`. The server module's only:
+    /// the phone's configuration is the page's code, and its module keeps the bytes.
+    #[cfg(any(feature = "server", test))]
+    pub field: Option<(&'static str, &'static str)>,
 }
 
 impl Error {
@@ -292,8 +293,8 @@ impl Error {
             entry,
             code: entry.code,
             detail: detail.into(),
-            field: "",
-            problem: "",
+            #[cfg(any(feature = "server", test))]
+            field: None,
         }
     }
 
@@ -301,8 +302,7 @@ impl Error {
     /// server module's only: the phone's module keeps its bytes (its configuration is code).
     #[cfg(any(feature = "server", test))]
     pub fn at(mut self, field: &'static str, problem: &'static str) -> Error {
-        self.field = field;
-        self.problem = problem;
+        self.field = Some((field, problem));
         self
     }
 
@@ -321,8 +321,8 @@ impl Error {
             entry,
             code,
             detail: server_text.to_string(),
-            field: "",
-            problem: "",
+            #[cfg(any(feature = "server", test))]
+            field: None,
         }
     }
 
@@ -339,9 +339,9 @@ impl Error {
             fields.push(("detail", Json::str(self.detail.clone())));
         }
         #[cfg(any(feature = "server", test))]
-        if !self.field.is_empty() {
-            fields.push(("field", Json::str(self.field)));
-            fields.push(("problem", Json::str(self.problem)));
+        if let Some((field, problem)) = self.field {
+            fields.push(("field", Json::str(field)));
+            fields.push(("problem", Json::str(problem)));
         }
         Json::obj(fields)
     }

@@ -1,7 +1,9 @@
 //! TC3-HMAC-SHA256, the request signature of Tencent Cloud API 3.0 (TENCENT-SMS-API.md):
 //! canonical request → string to sign → key chain → `Authorization`. Pure functions of their
-//! inputs; the clock is an argument. Only the server wasm exports anything that reaches this
-//! module, so the mini-program's module never contains it (tests/tencent/lean-wasm.test.js).
+//! inputs; the clock is an argument. The one thing worth remembering between requests, the
+//! derived signing key, is a value the caller keeps: `KeyCache` (the facade holds one, see
+//! src/api.rs). Only the server wasm exports anything that reaches this module, so the
+//! mini-program's module never contains it (tests/tencent/lean-wasm.test.js).
 
 use crate::json::int_text;
 use crate::sha256::{hex, hmac_sha256, sha256};
@@ -94,42 +96,73 @@ pub fn string_to_sign(s: &Signing, canonical_request_hash: &str) -> String {
 }
 
 /// kSigning = HMAC(HMAC(HMAC("TC3"+key, date), service), "tc3_request"): three of the four
-/// HMACs of a signature, and the same for every request of one key, day and service. The last
-/// one is kept (per thread; the wasm has one), so a server signing many requests pays once a day.
-fn signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
-    type Last = Option<(String, String, String, [u8; 32])>;
-    thread_local! {
-        static LAST: std::cell::RefCell<Last> = const { std::cell::RefCell::new(None) };
-    }
-    LAST.with(|last| {
-        let mut last = last.borrow_mut();
-        if let Some((k, d, s, key)) = last.as_ref() {
+/// HMACs of a signature, and the same for every request of one key, day and service.
+pub fn signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
+    let k_date = hmac_sha256(["TC3", secret_key].concat().as_bytes(), date.as_bytes());
+    let k_service = hmac_sha256(&k_date, service.as_bytes());
+    hmac_sha256(&k_service, b"tc3_request")
+}
+
+/// The last signing key derived, with what it was derived from: a server signing many requests
+/// with one key pays the three HMACs once a day instead of on every request. It holds one entry
+/// (a new key, day or service replaces it), and its `Debug` never shows the secret.
+#[derive(Default)]
+pub struct KeyCache {
+    last: Option<(String, String, String, [u8; 32])>,
+}
+
+impl KeyCache {
+    /// `signing_key(secret_key, date, service)`, from the cache when it holds exactly that.
+    pub fn get(&mut self, secret_key: &str, date: &str, service: &str) -> [u8; 32] {
+        if let Some((k, d, s, key)) = &self.last {
             if k == secret_key && d == date && s == service {
                 return *key;
             }
         }
-        let k_date = hmac_sha256(["TC3", secret_key].concat().as_bytes(), date.as_bytes());
-        let k_service = hmac_sha256(&k_date, service.as_bytes());
-        let key = hmac_sha256(&k_service, b"tc3_request");
-        *last = Some((secret_key.into(), date.into(), service.into(), key));
+        let key = signing_key(secret_key, date, service);
+        self.last = Some((secret_key.into(), date.into(), service.into(), key));
         key
-    })
+    }
+
+    /// Whether the next `get` of these would be answered from the cache.
+    pub fn holds(&self, secret_key: &str, date: &str, service: &str) -> bool {
+        matches!(&self.last, Some((k, d, s, _)) if k == secret_key && d == date && s == service)
+    }
 }
 
-/// hex(HMAC(kSigning, StringToSign)).
-pub fn signature(secret_key: &str, s: &Signing) -> String {
-    let date = utc_date(s.timestamp);
-    let k_signing = signing_key(secret_key, &date, s.service);
+impl std::fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let held = self.last.as_ref().map(|(_, d, s, _)| (d, s));
+        f.debug_struct("KeyCache").field("holds", &held).finish()
+    }
+}
+
+/// hex(HMAC(kSigning, StringToSign)), with the signing key already derived.
+pub fn signature_with(k_signing: &[u8; 32], s: &Signing) -> String {
     let cr_hash = hex(&sha256(canonical_request(s).as_bytes()));
     hex(&hmac_sha256(
-        &k_signing,
+        k_signing,
         string_to_sign(s, &cr_hash).as_bytes(),
     ))
 }
 
-/// The `Authorization` header value.
-pub fn authorization(secret_id: &str, secret_key: &str, s: &Signing) -> String {
+/// hex(HMAC(kSigning, StringToSign)), deriving the key.
+pub fn signature(secret_key: &str, s: &Signing) -> String {
+    signature_with(
+        &signing_key(secret_key, &utc_date(s.timestamp), s.service),
+        s,
+    )
+}
+
+/// The `Authorization` header value; the signing key comes from (and goes into) `keys`.
+pub fn authorization(
+    secret_id: &str,
+    secret_key: &str,
+    s: &Signing,
+    keys: &mut KeyCache,
+) -> String {
     let date = utc_date(s.timestamp);
+    let k_signing = keys.get(secret_key, &date, s.service);
     [
         ALGORITHM,
         " Credential=",
@@ -139,7 +172,7 @@ pub fn authorization(secret_id: &str, secret_key: &str, s: &Signing) -> String {
         ", SignedHeaders=",
         signed_headers(s),
         ", Signature=",
-        &signature(secret_key, s),
+        &signature_with(&k_signing, s),
     ]
     .concat()
 }
@@ -181,7 +214,7 @@ mod tests {
             "72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
         );
         assert_eq!(
-            authorization("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", &s),
+            authorization("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE", "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", &s, &mut KeyCache::default()),
             "TC3-HMAC-SHA256 Credential=AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE/2019-02-25/cvm/tc3_request, SignedHeaders=content-type;host, Signature=72e494ea809ad7a8c8f7a4507b9bddcbaa8e581f516e8da2f66e2c5a96525168"
         );
     }
@@ -200,22 +233,42 @@ mod tests {
     }
 
     #[test]
-    fn the_kept_signing_key_follows_key_day_and_service() {
+    fn the_cache_answers_the_derived_key_and_holds_only_the_last() {
         let direct = |key: &str, date: &str, service: &str| {
             let k = hmac_sha256(["TC3", key].concat().as_bytes(), date.as_bytes());
             hmac_sha256(&hmac_sha256(&k, service.as_bytes()), b"tc3_request")
         };
+        let mut keys = KeyCache::default();
+        // (key, date, service, whether the cache holds it before the call)
         let cases = [
-            ("k1", "2024-01-01", "sms"),
-            ("k1", "2024-01-01", "sms"),
-            ("k2", "2024-01-01", "sms"),
-            ("k1", "2024-01-02", "sms"),
-            ("k1", "2024-01-02", "cvm"),
-            ("k1", "2024-01-01", "sms"),
+            ("k1", "2024-01-01", "sms", false),
+            ("k1", "2024-01-01", "sms", true),
+            ("k2", "2024-01-01", "sms", false),
+            ("k1", "2024-01-02", "sms", false),
+            ("k1", "2024-01-02", "cvm", false),
+            ("k1", "2024-01-02", "cvm", true),
+            ("k1", "2024-01-01", "sms", false),
         ];
-        for (key, date, service) in cases {
+        for (key, date, service, held) in cases {
+            assert_eq!(
+                keys.holds(key, date, service),
+                held,
+                "{key} {date} {service}"
+            );
+            assert_eq!(keys.get(key, date, service), direct(key, date, service));
             assert_eq!(signing_key(key, date, service), direct(key, date, service));
+            assert!(keys.holds(key, date, service));
         }
+        let shown = format!("{keys:?}");
+        assert!(!shown.contains("k1"), "{shown}");
+        // A signature from the cache is the signature from scratch.
+        let s = example(false);
+        let mut keys = KeyCache::default();
+        let key = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
+        let first = authorization("AKID", key, &s, &mut keys);
+        assert!(keys.holds(key, "2019-02-25", "cvm"));
+        assert_eq!(authorization("AKID", key, &s, &mut keys), first);
+        assert!(first.ends_with(&signature(key, &s)));
     }
 
     #[test]

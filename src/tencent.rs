@@ -1,7 +1,8 @@
 //! Tencent Cloud SMS, SendSms of API version 2021-01-11 (TENCENT-SMS-API.md): the signed
 //! request, the reply, and every Tencent error code mapped onto a row of the one table
 //! (`errors::TENCENT_TABLE`). Sans-IO: the host sends the request and hands back the reply;
-//! the clock is an argument. Exported only by the server wasm (feature `server`).
+//! the clock and the signing-key cache are arguments. Reached only through src/api.rs's
+//! `tencent_*` functions (feature `server`), so the phone's module carries none of it.
 
 use crate::errors::{self as e, Entry, Error, BAD_REPLY, CONFIG, HTTP_STATUS, PARAM_FORMAT};
 use crate::json::{self, int_text, Json};
@@ -276,8 +277,14 @@ impl Send {
     }
 }
 
-/// `{url, method, header, body}` for `send`, signed at `timestamp` (Unix seconds).
-pub fn build(config: &Config, send: &Send, timestamp: u64) -> Result<Json, Error> {
+/// `{url, method, header, body}` for `send`, signed at `timestamp` (Unix seconds) with a
+/// signing key from `keys`.
+pub fn build(
+    config: &Config,
+    send: &Send,
+    timestamp: u64,
+    keys: &mut tc3::KeyCache,
+) -> Result<Json, Error> {
     if config.sign_name.is_empty() && send.numbers[0].starts_with("+86") {
         return Err(Error::new(
             e::TC_SIGN,
@@ -301,6 +308,7 @@ pub fn build(config: &Config, send: &Send, timestamp: u64) -> Result<Json, Error
                 &config.secret_id,
                 &config.secret_key,
                 &signing,
+                keys,
             )),
         ),
         ("Content-Type", Json::str(CONTENT_TYPE)),
@@ -429,38 +437,6 @@ pub fn parse(status: u16, body: &str) -> Result<Json, Error> {
         ("requestId", Json::str(request_id)),
         ("statuses", Json::Arr(statuses)),
     ]))
-}
-
-fn answer(r: Result<Json, Error>) -> String {
-    match r {
-        Ok(v) => Json::obj(vec![("ok", v)]).text(),
-        Err(e) => Json::obj(vec![("err", e.to_json())]).text(),
-    }
-}
-
-/// Facade: `config` and `params` as JSON text (see `Config::from_json`, `Send::from_json`),
-/// `now` in Unix seconds. → `{ok: {url, method, header, body}}` or `{err}`.
-pub fn build_request(config: &str, params: &str, now: f64) -> String {
-    answer((|| {
-        let arg = |t: &str, what: &str| {
-            json::parse(t)
-                .map_err(|p| Error::new(CONFIG, [what, " is not JSON: ", p.as_str()].concat()))
-        };
-        if !(1.0..1e11).contains(&now) {
-            return Err(Error::new(
-                CONFIG,
-                "now must be the current Unix time in seconds",
-            ));
-        }
-        let config = Config::from_json(&arg(config, "config")?)?;
-        let send = Send::from_json(&arg(params, "params")?)?;
-        build(&config, &send, now as u64)
-    })())
-}
-
-/// Facade: → `{ok: {requestId, statuses}}` or `{err}`.
-pub fn parse_reply(status: u16, body: &str) -> String {
-    answer(parse(status, body))
 }
 
 #[cfg(test)]

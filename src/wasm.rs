@@ -36,18 +36,18 @@ pub fn code_verify(input: &str) -> String {
     api::code_verify(input)
 }
 
-// Tencent Cloud SMS (src/tencent.rs): only in the server wasm, so the mini-program's module
-// carries no signing code and no Tencent table rows.
+// Tencent Cloud SMS (src/api.rs `tencent_*`): only in the server wasm, so the mini-program's
+// module carries no signing code and no Tencent table rows.
 #[cfg(feature = "server")]
 #[wasm_bindgen(js_name = tencentBuildRequest)]
 pub fn tencent_build_request(config: &str, params: &str, now_seconds: f64) -> String {
-    crate::tencent::build_request(config, params, now_seconds)
+    api::tencent_build_request(config, params, now_seconds)
 }
 
 #[cfg(feature = "server")]
 #[wasm_bindgen(js_name = tencentParseReply)]
 pub fn tencent_parse_reply(status: u16, body: &str) -> String {
-    crate::tencent::parse_reply(status, body)
+    api::tencent_parse_reply(status, body)
 }
 
 /// A phone number's canonical form (src/api.rs `normalize_number`): server module only.

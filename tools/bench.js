@@ -157,14 +157,15 @@ async function benchSends(sdk) {
   }
 }
 
-// One send's worth of core work as the SDK does it: JSON in, build, JSON out; parse the reply.
+// One send's worth of core work as the SDK does it: JSON in, build, JSON out; parse the reply
+// (the typed glue parses each answer once).
 function makeCoreOp(core) {
   const config = { route: 'direct', apiUrl: 'https://sms_developer.zhenzikj.com', appId: APP.appId, appSecret: APP.appSecret };
   const params = { number: NUMBER, message: '您的验证码为123456，5分钟内有效。', messageId: 'order-1' };
   const reply = '{"code":0,"data":"发送成功"}';
   return function () {
-    const built = JSON.parse(core.buildRequest('send', JSON.stringify(config), JSON.stringify(params)));
-    const parsed = JSON.parse(core.parseReply('send', 200, reply));
+    const built = core.buildRequest('send', JSON.stringify(config), JSON.stringify(params));
+    const parsed = core.parseReply('send', 200, reply);
     return built.ok.body.length + (parsed.ok ? 1 : 0);
   };
 }
@@ -238,7 +239,7 @@ function benchMemory(core) {
   const size = () => exports.memory.buffer.byteLength;
   let i = 0;
   const run = (n) => {
-    for (const end = i + n; i < end; i++) JSON.parse(calls[i % calls.length]());
+    for (const end = i + n; i < end; i++) calls[i % calls.length]();
   };
   run(1000);
   const warm = size();
@@ -262,7 +263,7 @@ function benchSizes() {
     total += bytes;
     line(f, `${bytes} B`);
   }
-  line('total (goal ≤ 40 KB, stretch ≤ 25 KB)', `${total} B (${(total / 1024).toFixed(1)} KB)`);
+  line('total (goal ≤ 36 KB, the build fails over it; stretch ≤ 25 KB)', `${total} B (${(total / 1024).toFixed(1)} KB)`);
   line('npm zhenzisms_bg.wasm (raw, Node)', `${fs.statSync(path.join(NPM, 'zhenzisms_bg.wasm')).size} B`);
 }
 
@@ -350,7 +351,7 @@ async function benchTencent(sdk) {
   const config = JSON.stringify({ secretId: TC.secretId, secretKey: TC.secretKey, sdkAppId: TC.sdkAppId, signName: TC.signName });
   const params = JSON.stringify({ number: NUMBER, templateId: TC.templateId, templateParams: ['123456'] });
   const now = Math.floor(Date.now() / 1000);
-  const oursUs = median([0, 1, 2, 3, 4].map(() => usPerOp(() => core.tencentBuildRequest(config, params, now).length, 20000)));
+  const oursUs = median([0, 1, 2, 3, 4].map(() => usPerOp(() => core.tencentBuildRequest(config, params, now).ok.body.length, 20000)));
   line('CPU per signed request: ours (wasm)', `${oursUs.toFixed(2)} µs`);
   if (sms) {
     const { default: Sign } = require(path.join(BENCH_DEPS, 'tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js'));

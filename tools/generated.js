@@ -8,8 +8,8 @@
 
 /** What each marker holds, from the server module's `vocabulary()` and `errorTable()`. */
 function pieces(core) {
-  const words = JSON.parse(core.vocabulary());
-  const table = JSON.parse(core.errorTable());
+  const words = core.vocabulary();
+  const table = core.errorTable();
   const row9104 = table.find((e) => e.code === 9104);
   if (!row9104) throw new Error('the core has no 9104 row');
   const union = (list) => list.map((w) => `'${w}'`).join(' | ');

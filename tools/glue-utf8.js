@@ -1,14 +1,10 @@
 // UTF-8 for the wasm-bindgen glue, spliced in by tools/make-glue.js in place of the glue's
-// TextEncoder/TextDecoder, which the mini-program runtime does not have. Where the host has
-// them (Node, browsers) they are used; strings here are short either way.
+// TextEncoder/TextDecoder, which the mini-program runtime does not have. The same code runs on
+// every host (Node and browsers too): one path, the one phones run, tested everywhere.
 
-var hasNativeCodec = typeof TextDecoder === 'function' && typeof TextEncoder === 'function';
-var nativeDecoder = hasNativeCodec ? new TextDecoder('utf-8', { ignoreBOM: true }) : null;
-var nativeEncoder = hasNativeCodec ? new TextEncoder() : null;
-
-// Writes `arg` as UTF-8 into `view` (sized 3 bytes per UTF-16 unit by the glue).
-function utf8EncodeInto(arg, view) {
-  if (nativeEncoder) return nativeEncoder.encodeInto(arg, view);
+// `arg` as UTF-8 bytes (a lone surrogate as U+FFFD, as TextEncoder does).
+function utf8Encode(arg) {
+  var view = new Uint8Array(arg.length * 3);
   var at = 0;
   for (var i = 0; i < arg.length; i++) {
     var c = arg.charCodeAt(i);
@@ -36,12 +32,11 @@ function utf8EncodeInto(arg, view) {
       view[at++] = 0x80 | (c & 63);
     }
   }
-  return { read: arg.length, written: at };
+  return view.subarray(0, at);
 }
 
 // Reads UTF-8 from Rust, which only ever writes valid UTF-8.
 function utf8Decode(bytes) {
-  if (nativeDecoder) return nativeDecoder.decode(bytes);
   var units = [];
   var out = '';
   for (var i = 0; i < bytes.length; ) {

@@ -121,7 +121,7 @@ async function tencentPath(sandbox) {
   });
   check(provider.name === 'tencent' && provider.problems.length === 0, 'provider problems: ' + provider.problems.join('; '));
   const number = '13900139000';
-  const issued = JSON.parse(core.codeIssue(JSON.stringify({ number, now: Date.now(), key: 'main-job-key' }), new Uint8Array(require('crypto').randomBytes(64))));
+  const issued = core.codeIssue({ number, now: Date.now(), key: 'main-job-key' }, new Uint8Array(require('crypto').randomBytes(64)));
   check(issued.ok, 'the core did not issue a code');
   const sent = await provider.sendCode({ number, code: issued.ok.code, minutes: 5, budgetMs: 2500 });
   step(`provider.sendCode (temporary credentials + X-TC-Token) → ${JSON.stringify(sent)}`);
@@ -129,7 +129,7 @@ async function tencentPath(sandbox) {
   const inbox = sandbox.inbox(number);
   const received = inbox[inbox.length - 1].message;
   step(`the phone received: "${received}" (the sandbox verified the TC3 signature with Node's crypto)`);
-  const verify = (record) => JSON.parse(core.codeVerify(JSON.stringify({ number, code: codeIn(received), now: Date.now(), key: 'main-job-key', record }))).ok;
+  const verify = (record) => core.codeVerify({ number, code: codeIn(received), now: Date.now(), key: 'main-job-key', record }).ok;
   const first = verify(issued.ok.record);
   step(`codeVerify → ${first.result}`);
   check(first.result === 'ok', 'the received code was not accepted');

@@ -393,7 +393,7 @@ async function findSmsByMessageId(event, c) {
   if (!messageId) throw refuse(100, 'messageId is empty', R.SAY.badInput);
   await useLimits(c, [routeItem(c, 'findSmsByMessageId')], 'findSmsByMessageId');
   const reply = await zhenzi('findSmsByMessageId', { messageId: ownId(c, messageId) }, c.s);
-  const data = reply.data;
+  const data = /** @type {any} */ (reply.data); // a record {messageId, message, …} or {}
   if (data && typeof data === 'object' && typeof data.messageId === 'string' && data.messageId.indexOf(c.idPrefix) === 0) {
     reply.data = Object.assign({}, data, { messageId: data.messageId.slice(c.idPrefix.length) });
   }

@@ -1,7 +1,7 @@
 // @ts-check
-// zhenzisms_core_access.js — the cloud function's one way into the SDK beside it: every use of
-// the SDK's internals (the loaded core, the call loop, the CSPRNG pool) is here, so switching to
-// a public API is a change to this file alone. Each core answer is parsed once, here.
+// zhenzisms_core_access.js — the cloud function's one way into the SDK beside it, through the
+// SDK's public server API (`require('./zhenzisms.js').server`, docs/architecture.md), whose
+// core answers objects:
 //
 //   await ready()
 //   core.normalizeNumber(raw)        → {ok: '13800138000'} | {err}
@@ -14,26 +14,23 @@
 //   errorInfo(code, detail)          → the table's row, with `detail` (9104 before the core is in)
 'use strict';
 
-/** @type {any} the SDK with its internals */
 const sdk = require('./zhenzisms.js');
 
-const ENTROPY_BYTES = 48; // 16 of salt + enough for 8 digits after rejection sampling
-
-const parsed = (text) => JSON.parse(text);
+const server = sdk.server;
 
 let texts = null;
 
 const core = {
-  normalizeNumber: (raw) => parsed(sdk._core().normalizeNumber(String(raw))),
-  codeIssue: (input) => parsed(sdk._core().codeIssue(JSON.stringify(input), sdk._takeEntropy(ENTROPY_BYTES))),
-  codeVerify: (input) => parsed(sdk._core().codeVerify(JSON.stringify(input))),
-  limitsTake: (input) => parsed(sdk._core().limitsTake(JSON.stringify(input))),
-  checkConfig: (config) => parsed(sdk._core().checkConfig(JSON.stringify(config))),
+  normalizeNumber: (raw) => server.core().normalizeNumber(String(raw)),
+  codeIssue: (input) => server.issueCode(input),
+  codeVerify: (input) => server.verifyCode(input),
+  limitsTake: (input) => server.core().limitsTake(input),
+  checkConfig: (config) => server.core().checkConfig(config),
   // What each verification outcome answers beside it (msg / data), as the vendor's function did.
   outcomeTexts: () => {
     if (!texts) {
       texts = {};
-      for (const o of parsed(sdk._core().vocabulary()).outcomes) texts[o.result === 'ok' ? 'success' : o.result] = o.text;
+      for (const o of server.core().vocabulary().outcomes) texts[o.result === 'ok' ? 'success' : o.result] = o.text;
     }
     return texts;
   },
@@ -41,7 +38,7 @@ const core = {
 
 function errorInfo(code, detail) {
   try {
-    return sdk._errorInfo(code, detail || '');
+    return server.errorInfo(code, detail || '');
   } catch (notLoaded) {
     // Before the wasm is in, the shim's own copy of the load failure (generated from the table).
     return Object.assign(sdk.errorInfo(9104), { detail: String(detail || '') });
@@ -49,9 +46,9 @@ function errorInfo(code, detail) {
 }
 
 module.exports = {
-  ready: () => sdk.ready(),
+  ready: () => server.ready(),
   core: core,
-  call: (config, op, params, options) => sdk._call(config, op, params, options),
+  call: (config, op, params, options) => server.call(config, op, params, options),
   errorInfo: errorInfo,
   ZhenziError: sdk.ZhenziError,
   TencentSmsClient: sdk.TencentSmsClient,

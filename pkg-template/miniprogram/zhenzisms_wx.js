@@ -27,7 +27,7 @@ module.exports = {
   // Devices resolve {instance, module}; WeChat's typings say an Instance: accept both.
   loadCore: function (wasmPath) {
     if (typeof WXWebAssembly === 'undefined') {
-      return Promise.reject(new Error('WXWebAssembly is not available (base library 2.13.0+ is required; .wasm.br needs 2.14.0+)'));
+      return Promise.reject(new Error('WXWebAssembly is missing: base library 2.14.0+ is required'));
     }
     var paths = [wasmPath, module.exports.defaultWasmPath].concat(DIRS.map(function (d) {
       return d + FILE;

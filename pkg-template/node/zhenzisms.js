@@ -1,6 +1,7 @@
 // @ts-check
-// zhenzisms — for Node (WeChat cloud functions, servers): the vendor-compatible `client` and
-// the Promise API `ZhenziClient`, over https with keep-alive and timeouts.
+// zhenzisms — for Node (WeChat cloud functions, servers): the vendor-compatible `client`, the
+// Promise API `ZhenziClient`, Tencent Cloud SMS, and `server` (the API the cloud function
+// builds on), over https with keep-alive and timeouts.
 //   const { ZhenziClient } = require('zhenzisms-wasm');
 //   import { ZhenziClient } from 'zhenzisms-wasm';          // ESM works too (see below)
 //   const sms = new ZhenziClient({ apiUrl, appId, appSecret });
@@ -8,10 +9,11 @@
 //   const { TencentSmsClient } = require('zhenzisms-wasm');   // Tencent Cloud SMS, signed
 'use strict';
 
-var sdk = require('./zhenzisms_client.js').createSdk(require('./zhenzisms_node.js'));
+var made = require('./zhenzisms_client.js').createSdk(require('./zhenzisms_node.js'));
+var sdk = made.sdk;
 // As in a mini-program, loading starts at require; in Node it is synchronous, so the sync helpers
 // (errorInfo, errorTable, createCode…) work at once.
-sdk._prefetch();
+made.kit.prefetch();
 // (any: so tsc does not read the lines below as aliases of themselves)
 module.exports = /** @type {any} */ (sdk);
 
@@ -27,6 +29,6 @@ module.exports.configure = sdk.configure;
 module.exports.errorInfo = sdk.errorInfo;
 module.exports.errorTable = sdk.errorTable;
 module.exports.version = sdk.version;
-// Tencent Cloud SMS, signed by the same core (zhenzisms_tencent.js). Required last: it requires
-// this module back, and by now every name above is in place.
-module.exports.TencentSmsClient = require('./zhenzisms_tencent.js').TencentSmsClient;
+// Tencent Cloud SMS and the server API, made over the same SDK's kit (neither requires this file).
+module.exports.TencentSmsClient = require('./zhenzisms_tencent.js').createTencentClient(made.kit);
+module.exports.server = require('./zhenzisms_server.js').createServer(made.kit);

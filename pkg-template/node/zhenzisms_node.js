@@ -1,7 +1,8 @@
 // @ts-check
 // zhenzisms_node.js — the Node platform (cloud functions, servers): the wasm loaded
 // synchronously from the file beside this one, https with keep-alive agents, connect and
-// total timeouts, TLS verification on, the whole body read whatever its chunking.
+// total timeouts, TLS verification on, the whole body read whatever its chunking. Its timers
+// and clock are the global ones; `withClock` gives the same platform on a clock a test moves.
 'use strict';
 
 var fs = require('fs');
@@ -27,7 +28,10 @@ function loadCoreSync(wasmPath) {
 
 // Resolves {status, header, body}; rejects {code: 9100 | 9101 | 9103, detail, sent}, where `sent`
 // says whether a connection was made (so a send may be retried only when it is false).
-function request(req) {
+// `clock` {setTimeout, clearTimeout} runs the connect and total timeouts.
+function request(req, clock) {
+  var setTimeout = clock.setTimeout;
+  var clearTimeout = clock.clearTimeout;
   return new Promise(function (resolve, reject) {
     var url = new URL(req.url);
     var transport = url.protocol === 'https:' ? https : http;
@@ -95,24 +99,48 @@ function request(req) {
 // memory; servers should use the cloud function's database store instead.
 var memory = new Map();
 
-module.exports = {
-  name: 'node',
-  route: 'direct',
-  loadCoreSync: loadCoreSync,
-  request: request,
-  randomBytes: function (n) {
-    return Promise.resolve(new Uint8Array(crypto.randomBytes(n)));
-  },
-  randomBytesSync: function (n) {
-    return new Uint8Array(crypto.randomBytes(n));
-  },
-  storage: {
-    get: function (key) {
-      return memory.has(key) ? memory.get(key) : '';
+// The platform on `clock` {now, setTimeout, clearTimeout} (each defaulting to the global one).
+/** @param {{now?: () => number, setTimeout?: Function, clearTimeout?: Function}} clock */
+function withClock(clock) {
+  // The global timers are looked up at each call (a test may replace them meanwhile).
+  var timers = {
+    now: clock.now || function () {
+      return Date.now();
     },
-    set: function (key, value) {
-      memory.set(key, JSON.parse(JSON.stringify(value)));
+    setTimeout: clock.setTimeout || function (fn, ms) {
+      return setTimeout(fn, ms);
+    },
+    clearTimeout: clock.clearTimeout || function (id) {
+      clearTimeout(id);
     }
-  },
-  agents: agents
-};
+  };
+  return {
+    name: 'node',
+    route: 'direct',
+    loadCoreSync: loadCoreSync,
+    /** @param {any} req */
+    request: function (req) {
+      return request(req, timers);
+    },
+    randomBytes: function (n) {
+      return Promise.resolve(new Uint8Array(crypto.randomBytes(n)));
+    },
+    randomBytesSync: function (n) {
+      return new Uint8Array(crypto.randomBytes(n));
+    },
+    storage: {
+      get: function (key) {
+        return memory.has(key) ? memory.get(key) : '';
+      },
+      set: function (key, value) {
+        memory.set(key, JSON.parse(JSON.stringify(value)));
+      }
+    },
+    now: timers.now,
+    setTimeout: timers.setTimeout,
+    agents: agents,
+    withClock: withClock
+  };
+}
+
+module.exports = withClock({});

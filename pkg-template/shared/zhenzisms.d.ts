@@ -43,6 +43,36 @@ export declare class ZhenziError extends Error implements ErrorInfo {
   detail?: string;
 }
 
+/** Cloud mode's signed proof of a check, for the page to hand to its sign-in function. */
+export interface Verified {
+  token: string;
+  /** ms since the epoch */
+  expiresAt: number;
+}
+
+/** What WeChat's getPhoneNumber / getRealtimePhoneNumber button hands its handler (e.detail). */
+export interface PhoneNumberEvent {
+  detail: { errMsg?: string; code?: string };
+}
+
+/** client.verifyPhoneNumber's answer. A failure is an answer too: `fallback: 'sms'` says to
+ *  offer the SMS code instead. */
+export interface PhoneNumberAnswer {
+  /** 'success'; answered on the phone: 'user_deny' | 'no_permission' | 'no_code' (base library
+   *  < 2.21.2) | 'not_cloud' (direct mode) | 'error' (callFunction failed, 9105); else the
+   *  function's own tag. */
+  code: 'success' | 'user_deny' | 'no_permission' | 'no_code' | 'not_cloud' | 'error' | (string & {});
+  /** A short sentence for the user (Chinese). */
+  msg?: string;
+  /** On success: the number, as the SMS path answers it. */
+  number?: string;
+  /** On success: the signed proof, the same as a validated SMS code gives. */
+  verified?: Verified;
+  /** 'sms': offer the SMS code instead. */
+  fallback?: 'sms';
+  error?: ErrorInfo;
+}
+
 export type ValidateResult = /* generated: outcomes */ 'ok' | 'empty' | 'number_error' | 'code_error' | 'code_expired' | 'code_used' | 'too_many_attempts' /* end */;
 
 /** A phone number; pages often hold it as a number, which is sent as its digits. */
@@ -153,13 +183,26 @@ export interface VendorClient {
   createCode(length: number, seconds: number, number: PhoneNumber): string;
 
   /**
-   * Direct mode: synchronous. Cloud mode: a Promise (a development build warns once): prefer
-   * the callback form there.
+   * Direct mode: synchronous. Cloud mode: answers 'not_checked' at once without calling the
+   * function (the code is not spent; a development build says so): use the callback or the
+   * `{number, code}` form there.
    */
-  validateCode(number: PhoneNumber, code: string): ValidateResult | Promise<ValidateResult>;
-  /** Version B: 'ok' | 'error' | 'expired'. */
+  validateCode(number: PhoneNumber, code: string): ValidateResult | 'not_checked';
+  /** Version B: 'ok' | 'error' | 'expired' (cloud mode: 'error', nothing checked). */
   validateCode(code: string): 'ok' | 'error' | 'expired';
-  validateCode(cb: (result: ValidateResult | null, error?: ZhenziError) => void, number: PhoneNumber, code: string): Promise<ValidateResult>;
+  /** cb(result, verified?) once, or cb(null, error) when the check itself failed; `verified`: cloud mode's token. */
+  validateCode(cb: (result: ValidateResult | null, detail?: Verified | ZhenziError) => void, number: PhoneNumber, code: string): Promise<ValidateResult>;
+  /** Both modes: resolves {result, verified?}; rejects ZhenziError when the check itself failed. */
+  validateCode(check: { number: PhoneNumber; code: string }): Promise<{ result: ValidateResult; verified?: Verified }>;
+
+  /**
+   * WeChat's 手机号快速验证 / 实时验证: pass the button's event as it comes. A deny, no
+   * permission, no code (base library < 2.21.2) or direct mode answer at once with
+   * `fallback: 'sms'`; otherwise the cloud function exchanges the code. The callback is called
+   * once; the Promise resolves to the same answer (never rejects).
+   */
+  verifyPhoneNumber(cb: (answer: PhoneNumberAnswer) => void, e: PhoneNumberEvent): Promise<PhoneNumberAnswer>;
+  verifyPhoneNumber(e: PhoneNumberEvent): Promise<PhoneNumberAnswer>;
 }
 
 export interface ZhenziClientOptions {
@@ -195,6 +238,32 @@ export declare function ready(): Promise<true>;
 export declare function configure(options: { wasmPath?: string }): void;
 export declare function errorInfo(code: number): ErrorInfo;
 export declare function errorTable(): ErrorInfo[];
+
+// ---- The server API (Node only: npm package and cloud function; docs/architecture.md) ----
+
+/** An answer of the core: the value, or the table's entry with the vendor's `{code, data}`. */
+export type CoreAnswer<T> = { ok: T; err?: undefined; vendor?: VendorData } | { ok?: undefined; err: ErrorInfo; vendor?: VendorData };
+
+export interface ServerApi {
+  /** Resolves once the core is loaded (in Node at require already); rejects ZhenziError 9104. */
+  ready(): Promise<true>;
+  /** The typed core: every function answers an object (see zhenzisms_core.d.ts in the sources). */
+  core(): any;
+  /** One Zhenzi call, built, sent and parsed by the core; never rejects. */
+  call(
+    config: { route?: 'relay' | 'direct'; apiUrl?: string; relayUrl?: string; appId: string; appSecret: string },
+    op: 'send' | 'balance' | 'findSmsByMessageId',
+    params: object,
+    options?: { timeoutMs?: number; retries?: number; retryDelayMs?: number; budgetMs?: number }
+  ): Promise<CoreAnswer<unknown> & { status?: number; header?: Record<string, unknown> }>;
+  errorInfo(code: number, detail?: string): ErrorInfo;
+  /** With `limits`: `slots` to store and `warn` (limits now at 80 % of their caps); a refusal by one names it (`limit`, `retryAfter` s). */
+  issueCode(input: { number: string; now: number; key: string; policy?: object; previous?: object | null; limits?: unknown[] }): CoreAnswer<{ code: string; record: object; slots?: Array<{ sentAt: number; day: number; count: number }>; warn?: number[] }> & { limit?: number; retryAfter?: number };
+  verifyCode(input: { number: string; code: string; now: number; key: string; record?: object | null }): CoreAnswer<{ result: ValidateResult; record: object | null; number: string }>;
+}
+
+/** Node only. */
+export declare const server: ServerApi;
 
 // ---- Tencent Cloud SMS (Node only: npm package and cloud function; never in a mini-program) ----
 

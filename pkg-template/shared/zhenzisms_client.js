@@ -6,7 +6,7 @@
 // (`client.send(cb, …)`, res.data = {code, data}) and a Promise API (`ZhenziClient`).
 // A platform object supplies the IO (zhenzisms_wx.js, zhenzisms_node.js, zhenzisms_web.js):
 /**
- * @typedef {typeof import('./zhenzisms_core.js')} Core
+ * @typedef {typeof import('./zhenzisms_core.js')} Core   the typed core: objects in and out
  * @typedef {{url: string, method: string, header: Object<string, string>, body: string, timeoutMs: number}} Request
  * @typedef {{status: number, header: Object<string, any>, body: string}} Reply
  * @typedef {{code: number, detail: string, sent: boolean}} TransportFailure
@@ -23,6 +23,9 @@
  * @property {{get: (key: string) => any, set: (key: string, value: any) => void}} storage
  * @property {(name: string, data: Object, env?: string) => Promise<any>} [cloudCall]   mini-program only
  * @property {() => boolean} [isDevelopment]         whether to print one-time development warnings
+ * @property {() => number} [now]                    the clock, ms (default Date.now)
+ * @property {(fn: () => void, ms: number) => any} [setTimeout]   timers (default the global one)
+ *   A test hands the SDK a platform on a clock it moves (zhenzisms_node.js `withClock`).
  */
 'use strict';
 
@@ -38,6 +41,11 @@ var LOAD_FAILED = /* generated: error 9104 */ {
   "retriable": false
 } /* end */;
 var MAX_PARAMS = 1 << 20; // characters of params handed to the wasm (replies: the transports cap them)
+// Retry defaults, set here only (the core's src/policy.rs plans every try from them): the
+// drop-in tries once, as the vendor SDKs did; the Promise client and servers (the cloud
+// function, inside its budget) try reads twice more. A send is never repeated once it may
+// have reached the server, whatever these say.
+var RETRIES = { vendor: { retries: 0 }, client: { retries: 2 }, server: { retries: 2, retryDelayMs: 50 } };
 var POOL_BYTES = 1024; // CSPRNG bytes kept ahead of need: a code takes 48
 // The release, written in by tools/assemble.js from Cargo.toml (the one place it is set).
 var VERSION = '0.0.0-dev';
@@ -100,17 +108,13 @@ function safeJson(value) {
   }
 }
 
-function delay(ms) {
-  return new Promise(function (resolve) {
-    setTimeout(resolve, ms);
-  });
-}
-
-function createSdk(platform, defaults) {
-  defaults = defaults || {};
+// The SDK over one platform: → {sdk, kit}. `sdk` is the public object; `kit` holds what the
+// other shim parts are handed (the vendor client, and in Node the server API and Tencent's
+// client): each part receives what it uses, and nothing internal hangs off `sdk`.
+function createSdk(platform) {
   var core = null;
   var loading = null;
-  var wasmPath = defaults.wasmPath;
+  var wasmPath;
   var pool = new Uint8Array(0);
   var refilling = null;
   var entropyError = ''; // why the host CSPRNG failed (base library < 2.15.0 has none)
@@ -180,11 +184,11 @@ function createSdk(platform, defaults) {
     });
   }
 
-  // Prints `text` once per text, in development builds only.
-  function warn(text) {
+  // Prints `text` once per text, in development builds only (as an error when `error`).
+  function warn(text, error) {
     if (warned[text] || !platform.isDevelopment || !platform.isDevelopment()) return;
     warned[text] = true;
-    console.warn('[zhenzisms] ' + text);
+    console[error ? 'error' : 'warn']('[zhenzisms] ' + text);
   }
 
   function coreNow() {
@@ -192,20 +196,25 @@ function createSdk(platform, defaults) {
     return core;
   }
 
-  function decode(text) {
-    return JSON.parse(text);
+  function delay(ms) {
+    return new Promise(function (resolve) {
+      (platform.setTimeout || setTimeout)(resolve, ms);
+    });
   }
 
   // Runs one Zhenzi call: build (refusing bad input before anything is sent), send, parse.
-  // `options` {retries, retryDelayMs, timeoutMs, budgetMs} go to the core, which answers with
-  // the plan (`retry`) this follows. Resolves to {ok | err, vendor, status, header}; never rejects.
-  function call(config, op, params, options) {
+  // `options` {retries, retryDelayMs, timeoutMs, budgetMs} over the defaults of `who` (RETRIES)
+  // go to the core, which answers with the plan (`retry`) this follows.
+  // Resolves to {ok | err, vendor, status, header}; never rejects.
+  function call(config, op, params, options, who) {
     return load().then(function (c) {
+      var retry = Object.assign({}, RETRIES[who || 'client']);
+      for (var k in options) if (options[k] !== undefined) retry[k] = options[k];
       var text = params === null ? null : safeJson(params || {}); // null: unreadable
-      var conf = safeJson(Object.assign({ retry: options }, config));
-      if (text === null || conf === null) return decode(c.errorInfo(100, 'the arguments cannot be read as JSON'));
-      if (text.length > MAX_PARAMS) return decode(c.errorInfo(100, 'params over 1 MB'));
-      var built = decode(c.buildRequest(op, conf, text));
+      var conf = safeJson(Object.assign({ retry: retry }, config));
+      if (text === null || conf === null) return c.errorInfo(100, 'the arguments cannot be read as JSON');
+      if (text.length > MAX_PARAMS) return c.errorInfo(100, 'params over 1 MB');
+      var built = c.buildRequest(op, conf, text);
       if (built.err) return built;
       (built.ok.warn || []).forEach(warn);
       return attempt(c, op, built.ok, 0);
@@ -219,12 +228,12 @@ function createSdk(platform, defaults) {
   function attempt(c, op, req, tries) {
     var plan = req.retry;
     return platform.request({ url: req.url, method: req.method, header: req.header, body: req.body, timeoutMs: plan.timeoutMs }).then(function (res) {
-      var outcome = decode(c.parseReply(op, res.status, res.body));
+      var outcome = c.parseReply(op, res.status, res.body);
       outcome.status = res.status;
       outcome.header = res.header;
       return outcome;
     }, function (failure) {
-      var outcome = decode(c.errorInfo(failure && failure.code || 9100, failure && failure.detail || String(failure)));
+      var outcome = c.errorInfo(failure && failure.code || 9100, failure && failure.detail || String(failure));
       outcome.unsent = failure && failure.sent === false;
       return outcome;
     }).then(function (outcome) {
@@ -261,7 +270,7 @@ function createSdk(platform, defaults) {
     var err = e instanceof ZhenziError ? e : null;
     if (!err) {
       try {
-        err = new ZhenziError(sdk._errorInfo(9999, String(e && e.message || e)));
+        err = new ZhenziError(errorInfo(9999, String(e && e.message || e)));
       } catch (x) {
         err = new ZhenziError(notReady(String(e && e.message || e)));
       }
@@ -269,6 +278,43 @@ function createSdk(platform, defaults) {
     return vendorResult({ err: err, vendor: { code: err.code, data: err.reason } });
   }
 
+  // The table's entry for `code` with `detail`, from the core (after ready).
+  function errorInfo(code, detail) {
+    return coreNow().errorInfo(code, detail || '').err;
+  }
+
+  // Starts loading the wasm and filling the CSPRNG pool now (the mini-program entry calls it
+  // at require), so a tap handler a moment later finds both ready.
+  function prefetch() {
+    ready().catch(function () {});
+  }
+
+  var kit = {
+    platform: platform,
+    ZhenziError: ZhenziError,
+    // The platform's clock when it has one; else Date.now, looked up at each call.
+    now: function () {
+      return platform.now ? platform.now() : Date.now();
+    },
+    load: load,
+    ready: ready,
+    core: coreNow,
+    call: call,
+    entropy: takeEntropy,
+    errorInfo: errorInfo,
+    vendorResult: vendorResult,
+    failure: failure,
+    warn: warn,
+    safeJson: safeJson,
+    callOnce: callOnce,
+    prefetch: prefetch,
+    setWasmPath: function (path) {
+      if (path && !core) {
+        wasmPath = path;
+        loading = null;
+      }
+    }
+  };
   var sdk = {
     version: VERSION,
     ZhenziError: ZhenziError,
@@ -276,71 +322,44 @@ function createSdk(platform, defaults) {
     // {code, kind, reason, message, solution, retriable} for any code (sync, after ready).
     errorInfo: function (code) {
       if (!core && Number(code) === LOAD_FAILED.code) return Object.assign({}, LOAD_FAILED);
-      return sdk._errorInfo(Number(code) || 0, '');
+      return errorInfo(Number(code) || 0, '');
     },
     errorTable: function () {
-      return decode(coreNow().errorTable());
+      return coreNow().errorTable();
     },
     configure: function (options) {
-      if (options.wasmPath && !core) {
-        wasmPath = options.wasmPath;
-        loading = null;
-      }
-    },
-    // Internals shared with the vendor client and the code service.
-    _call: call,
-    _load: load,
-    _takeEntropy: takeEntropy,
-    _core: coreNow,
-    // The table's entry for `code` with `detail`, from the core (after ready).
-    _errorInfo: function (code, detail) {
-      return decode(coreNow().errorInfo(code, detail)).err;
-    },
-    _vendorResult: vendorResult,
-    _failure: failure,
-    _warn: warn,
-    _safeJson: safeJson,
-    // Starts loading the wasm and filling the CSPRNG pool now (the mini-program entry calls it
-    // at require), so a tap handler a moment later finds both ready.
-    _prefetch: function () {
-      ready().catch(function () {});
-    },
-    _callOnce: callOnce,
-    _platform: platform
+      kit.setWasmPath(options.wasmPath);
+    }
   };
-  sdk.ZhenziClient = createPromiseClient(sdk);
-  sdk.client = require('./zhenzisms_vendor.js').createVendorClient(sdk, codes);
-  return sdk;
+  sdk.ZhenziClient = createPromiseClient(kit);
+  sdk.client = require('./zhenzisms_vendor.js').createVendorClient(kit, codes);
+  return { sdk: sdk, kit: kit };
 }
 
 // new ZhenziClient({apiUrl, appId, appSecret, timeoutMs, retries, route, relayUrl}):
 // send / balance / findSmsByMessageId return Promises and reject with ZhenziError.
 // The configuration lives in a closure: String(), JSON.stringify() and util.inspect() of a
 // client show the appId, never the secret.
-function createPromiseClient(sdk) {
+function createPromiseClient(kit) {
   function ZhenziClient(options) {
     options = options || {};
     var config = {
-      route: options.route || sdk._platform.route,
+      route: options.route || kit.platform.route,
       apiUrl: options.apiUrl,
       relayUrl: options.relayUrl,
       appId: options.appId,
       appSecret: options.appSecret
     };
-    var callOptions = {
-      timeoutMs: options.timeoutMs,
-      retries: options.retries === undefined ? 2 : options.retries,
-      retryDelayMs: options.retryDelayMs
-    };
+    var callOptions = { timeoutMs: options.timeoutMs, retries: options.retries, retryDelayMs: options.retryDelayMs };
     var self = this;
     // `params` may be [message, extra]: merged here after a safe read, so a throwing getter or
     // a cycle is a rejected ZhenziError (100) like any other bad input.
     function run(op, params) {
       if (Array.isArray(params)) {
-        var text = sdk._safeJson(params);
+        var text = kit.safeJson(params);
         params = text === null ? null : Object.assign.apply(null, [{}].concat(JSON.parse(text)));
       }
-      return sdk._call(config, op, params, callOptions).then(function (outcome) {
+      return kit.call(config, op, params, callOptions, 'client').then(function (outcome) {
         if (outcome.err) throw new ZhenziError(outcome.err);
         return outcome.ok;
       });
@@ -357,7 +376,7 @@ function createPromiseClient(sdk) {
     self.findSmsByMessageId = function (messageId) {
       return run('findSmsByMessageId', { messageId: messageId });
     };
-    self.ready = sdk.ready;
+    self.ready = kit.ready;
   }
   /** @type {any} */
   var proto = ZhenziClient.prototype;

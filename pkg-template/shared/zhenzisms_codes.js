@@ -1,22 +1,12 @@
 // @ts-check
-// zhenzisms_codes.js — verification codes over the core: issue, verify, and keep the record in
-// mini-program storage under the vendor's keys. The core fills a code into the message or the
-// template (buildRequest with params.code, src/request.rs).
+// zhenzisms_codes.js — verification codes on the phone: the record kept in mini-program storage
+// under the vendor's keys (the core's codeIssue / codeVerify make and check it; buildRequest
+// with params.code fills a code into the message or the template, src/request.rs).
 // The rules themselves (uniform digits, keyed hash, expiry, attempts, cooldown, daily cap)
 // are in the Rust core (src/code.rs).
 'use strict';
 
 var ENTROPY_BYTES = 48; // 16 of salt + enough for 8 digits after rejection sampling
-
-// {ok: {code, record}} or {err, vendor}
-function issue(core, input, entropy) {
-  return JSON.parse(core.codeIssue(JSON.stringify(input), entropy));
-}
-
-// {ok: {result, record}}
-function verify(core, input) {
-  return JSON.parse(core.codeVerify(JSON.stringify(input)));
-}
 
 // The vendor SDKs keep sms_number, sms_code (the code, in clear) and sms_code_expire. This
 // keeps the same keys, with sms_code holding the record (hash, attempts…), and still reads a
@@ -49,8 +39,6 @@ function vendorBResult(result) {
 
 module.exports = {
   ENTROPY_BYTES: ENTROPY_BYTES,
-  issue: issue,
-  verify: verify,
   storageStore: storageStore,
   vendorBResult: vendorBResult
 };

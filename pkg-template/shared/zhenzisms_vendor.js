@@ -9,13 +9,23 @@
 // is the Promise form: it rejects with the ZhenziError when the call fails.
 'use strict';
 
-function createVendorClient(sdk, codes) {
-  var platform = sdk._platform;
+// `kit`: what the SDK hands its parts (zhenzisms_client.js); `codes`: zhenzisms_codes.js.
+function createVendorClient(kit, codes) {
+  // The kit's parts as locals (a minifier shortens a local, never a property: the phone pays
+  // for every byte).
+  var platform = kit.platform;
+  var ZhenziError = kit.ZhenziError;
+  var callOnce = kit.callOnce;
+  var ready = kit.ready;
+  var vendorResult = kit.vendorResult;
+  var warn = kit.warn;
+  var prefetch = kit.prefetch;
+  var failure = kit.failure;
   var mode = null; // 'direct' | 'cloud'
   var store = codes.storageStore(platform.storage); // direct mode's code record
   var direct = {};
   var cloud = {};
-  var options = { timeoutMs: undefined, retries: 0, relayUrl: undefined, route: undefined, codePolicy: {} };
+  var options = { timeoutMs: undefined, retries: undefined, relayUrl: undefined, route: undefined, codePolicy: {} };
 
   function config() {
     return {
@@ -43,11 +53,11 @@ function createVendorClient(sdk, codes) {
       if (o && typeof o === 'object' && ['success', 'fail', 'complete'].some(function (k) {
         return typeof o[k] === 'function';
       })) c.hooks = { success: o.success, fail: o.fail, complete: o.complete };
-      var text = sdk._safeJson(c.args);
+      var text = kit.safeJson(c.args);
       if (text === null) throw 0;
       c.args = JSON.parse(text || '[]');
     } catch (e) {
-      c.bad = 'the arguments cannot be read as JSON (a cycle, a throwing getter…)';
+      c.bad = 'the arguments cannot be read as JSON'; // a cycle, a throwing getter…
     }
     c.bare = c.cb === null && list[0] !== null && !c.hooks;
     return c;
@@ -63,26 +73,37 @@ function createVendorClient(sdk, codes) {
     } catch (e) {
       pending = Promise.reject(e);
     }
-    return pending.then(null, sdk._failure).then(function (res) {
-      sdk._callOnce(c.cb, res);
+    return pending.then(null, failure).then(function (res) {
+      callOnce(c.cb, res);
       if (c.hooks) {
-        sdk._callOnce(res.error ? c.hooks.fail : c.hooks.success, res);
-        sdk._callOnce(c.hooks.complete, res);
+        callOnce(res.error ? c.hooks.fail : c.hooks.success, res);
+        callOnce(c.hooks.complete, res);
       }
       if (c.bare && res.error) throw res.error;
       return res;
     });
   }
 
+  // What a failed wx.cloud.callFunction (or anything thrown) says.
+  function why(e) {
+    return String(e && e.errMsg || e && e.message || e);
+  }
+
+  // A cloud reply must be an object with a string code; anything else is a failed call.
+  function checked(reply) {
+    if (!reply || typeof reply.code !== 'string') throw new Error('unexpected cloud reply');
+    return reply;
+  }
+
   // A failure decided before anything was sent (bad input, cooldown…), as a vendor result.
   function refused(code, detail) {
-    return sdk._load().then(function (core) {
-      return sdk._vendorResult(JSON.parse(core.errorInfo(code, detail)));
-    }, sdk._failure);
+    return kit.load().then(function (core) {
+      return vendorResult(core.errorInfo(code, detail));
+    }, failure);
   }
 
   function errorOf(code, detail) {
-    return new sdk.ZhenziError(sdk._errorInfo(code, detail));
+    return new ZhenziError(kit.errorInfo(code, detail));
   }
 
   // Runs a synchronous helper on the page's arguments: anything but a ZhenziError it throws
@@ -91,31 +112,33 @@ function createVendorClient(sdk, codes) {
     try {
       return f();
     } catch (e) {
-      throw e instanceof sdk.ZhenziError ? e : errorOf(100, 'the arguments cannot be read: ' + (e && e.message || e));
+      throw e instanceof ZhenziError ? e : errorOf(100, 'the arguments cannot be read: ' + (e && e.message || e));
     }
   }
 
   function runDirect(op, params) {
-    return sdk._call(config(), op, params, options).then(sdk._vendorResult);
+    return kit.call(config(), op, params, options, 'vendor').then(vendorResult);
   }
 
   // Cloud replies follow the vendor's cloud function: {code, data} for Zhenzi calls,
-  // {code: 'success' | 'smsError' | 'intervalError', msg} for sendCode.
+  // {code: 'success' | 'smsError' | 'intervalError', msg} for sendCode. A refusal's `data` (or
+  // `msg`) is the function's own sentence saying why, in Chinese: it goes to res.data.data,
+  // where vendor pages look.
   function runCloud(op, params) {
     var data = Object.assign({ $url: op }, params);
     return platform.cloudCall(cloud.name, data, cloud.env).then(function (result) {
       result = result || {};
       var err = result.error || null;
-      var vendor = { code: result.code, data: result.data };
+      var vendor = { code: result.code, data: result.data === undefined ? result.msg : result.data };
       if (op === 'sendCode') {
         var ok = result.code === 'success';
         vendor = { code: ok ? 0 : err ? err.code : result.code === 'intervalError' ? 9201 : 1000, data: result.msg };
       }
       var res = { data: vendor, statusCode: 200, header: {}, errMsg: 'cloud.callFunction:ok' };
-      if (vendor.code !== 0) res.error = new sdk.ZhenziError(err || { code: vendor.code, reason: String(vendor.data), message: String(vendor.data) });
+      if (vendor.code !== 0) res.error = new ZhenziError(err || { code: vendor.code, reason: String(vendor.data), message: String(vendor.data) });
       return res;
     }, function (e) {
-      return refused(9105, String(e && e.errMsg || e && e.message || e)).then(function (res) {
+      return refused(9105, why(e)).then(function (res) {
         res.errMsg = 'cloud.callFunction:fail';
         return res;
       });
@@ -137,18 +160,18 @@ function createVendorClient(sdk, codes) {
       var policy = Object.assign({}, options.codePolicy, extra);
       if (length) policy.length = Number(length);
       if (seconds) policy.seconds = Number(seconds);
-      return codes.issue(sdk._core(), { number: String(number || ''), now: Date.now(), key: '', policy: policy, previous: store.load() }, sdk._takeEntropy(codes.ENTROPY_BYTES));
+      return kit.core().codeIssue({ number: String(number || ''), now: kit.now(), key: '', policy: policy, previous: store.load() }, kit.entropy(codes.ENTROPY_BYTES));
     });
   }
 
   function sendCodeDirect(p) {
-    return sdk.ready().then(function () {
+    return ready().then(function () {
       var issued = issueHere(p.number, p.length, p.seconds);
-      if (issued.err) return sdk._vendorResult(issued);
+      if (issued.err) return vendorResult(issued);
       // The core fills the code in (message or template) and decides which send it is.
-      return sdk._call(config(), 'send', Object.assign({}, p, { code: issued.ok.code }), options).then(function (outcome) {
+      return kit.call(config(), 'send', Object.assign({}, p, { code: issued.ok.code }), options, 'vendor').then(function (outcome) {
         if (!outcome.err) store.save(issued.ok.record); // a failed send starts no cooldown
-        return sdk._vendorResult(outcome);
+        return vendorResult(outcome);
       });
     });
   }
@@ -157,20 +180,53 @@ function createVendorClient(sdk, codes) {
     var record = store.load();
     if (number === undefined) number = record ? record.number : '';
     var r = typed(function () {
-      return codes.verify(sdk._core(), { number: String(number), code: String(code), now: Date.now(), key: '', record: record }).ok;
+      return kit.core().codeVerify({ number: String(number), code: String(code), now: kit.now(), key: '', record: record }).ok;
     });
     if (r.record) store.save(r.record);
     return r.result;
   }
 
+  // Cloud mode's check: → {result, verified?}; `verified` {token, expiresAt} is the function's
+  // signed proof for the page to hand on (a sign-in function checks it).
   function verifyCloud(number, code) {
-    return sdk.ready().then(function () {
+    return ready().then(function () {
       return platform.cloudCall(cloud.name, typed(function () {
         return { $url: 'validateCode', number: String(number), code: String(code) };
       }), cloud.env);
-    }).then(function (result) {
-      if (!result || typeof result.code !== 'string') throw new Error('unexpected cloud reply');
-      return result.code === 'success' ? 'ok' : result.code;
+    }).then(checked).then(function (reply) {
+      var r = { result: reply.code === 'success' ? 'ok' : reply.code };
+      if (reply.verified) r.verified = reply.verified;
+      return r;
+    });
+  }
+
+  // Either mode's asynchronous check: → {result, verified?}; rejects a ZhenziError (9105)
+  // when the check itself failed.
+  function check(number, code) {
+    return (mode === 'cloud' ? verifyCloud(number, code) : ready().then(function () {
+      return { result: verifyDirect(number, code) };
+    })).then(null, function (e) {
+      throw e instanceof ZhenziError ? e : errorOf(9105, why(e));
+    });
+  }
+
+  // The one-tap answer made here, without the cloud function: SMS is the way on.
+  function noTap(code, why) {
+    return Promise.resolve({ code: code, fallback: 'sms', msg: why + '，请用短信验证码验证' });
+  }
+
+  // 手机号快速验证 / 实时验证: the button's event → the cloud function exchanges its code.
+  function verifyPhone(e) {
+    var detail = e && e.detail || {};
+    var said = String(detail.errMsg || '');
+    if (/deny|cancel/.test(said)) return noTap('user_deny', '未授权手机号');
+    if (/fail/.test(said)) return noTap('no_permission', '小程序无手机号快速验证权限');
+    if (!detail.code) return noTap('no_code', '微信版本过低（基础库须 ≥ 2.21.2）');
+    if (mode !== 'cloud') return noTap('not_cloud', '快速验证需云函数（initCloud）');
+    return platform.cloudCall(cloud.name, { $url: 'phoneNumber', code: String(detail.code) }, cloud.env).then(checked).then(null, function (x) {
+      return refused(9105, why(x)).then(function (res) {
+        return { code: 'error', fallback: 'sms', msg: res.error.reason + '，请用短信验证码验证', error: res.error };
+      });
     });
   }
 
@@ -179,23 +235,23 @@ function createVendorClient(sdk, codes) {
     init: function (apiUrl, appId, appSecret) {
       mode = 'direct';
       direct = { apiUrl: apiUrl, appId: appId, appSecret: appSecret }; // a numeric appId is fine (core)
-      sdk._warn('直连模式的 appSecret 在包内，谁都能读到，正式环境请用 client.initCloud({name}) / direct mode: appSecret is readable in the package; use client.initCloud({name}) in production');
-      sdk._prefetch();
+      warn('直连模式的 appSecret 在包内，谁都能读到：正式环境请用 client.initCloud({name})');
+      prefetch();
     },
     // Cloud mode: the same calls, carried by wx.cloud.callFunction to a function holding the secret.
     initCloud: function (opts) {
       mode = 'cloud';
       cloud = { name: opts && opts.name || 'zhenzisms', env: opts && opts.env };
-      sdk._prefetch();
+      prefetch();
     },
     // {relayUrl, wasmPath, timeoutMs, retries, route, codePolicy: {cooldownMs, dailyCap, maxAttempts}}
     configure: function (o) {
       ['relayUrl', 'timeoutMs', 'retries', 'route', 'codePolicy'].forEach(function (k) {
         if (o[k] !== undefined) options[k] = o[k];
       });
-      sdk.configure(o);
+      kit.setWasmPath(o.wasmPath);
     },
-    ready: sdk.ready,
+    ready: ready,
     toString: function () {
       return '[zhenzisms client ' + (mode || 'not initialised') + ']';
     },
@@ -239,34 +295,63 @@ function createVendorClient(sdk, codes) {
         throw errorOf(9001, 'createCode is not available in cloud mode (the code must not reach the phone): use sendCode');
       }
       var issued = issueHere(number, length, seconds, { cooldownMs: 0 });
-      if (issued.err) throw new sdk.ZhenziError(issued.err);
+      if (issued.err) throw new ZhenziError(issued.err);
       store.save(issued.ok.record);
       return issued.ok.code;
     },
 
+    // verifyPhoneNumber(cb?, e): the getPhoneNumber / getRealtimePhoneNumber button's event as
+    // it comes → cb(answer) once, and a Promise that resolves to the same answer (a failure is
+    // an answer with fallback: 'sms', never a rejection): {code: 'success', number, verified,
+    // msg} or {code, msg, fallback?, error?}. A deny, no permission, no code (base library
+    // < 2.21.2) or direct mode answer here, without calling the function.
+    verifyPhoneNumber: function (cb, e) {
+      if (typeof cb !== 'function') e = cb;
+      var pending;
+      try {
+        pending = verifyPhone(e);
+      } catch (x) {
+        pending = noTap('no_code', String(x));
+      }
+      return pending.then(function (answer) {
+        if (typeof cb === 'function') callOnce(cb, answer);
+        return answer;
+      });
+    },
+
     // validateCode(number, code) → 'ok' | 'empty' | 'number_error' | 'code_error' | 'code_expired'
-    //   | 'code_used' | 'too_many_attempts' (C, D, E; sync in direct mode)
+    //   | 'code_used' | 'too_many_attempts' (C, D, E; direct mode: synchronous)
     // validateCode(code) → 'ok' | 'error' | 'expired' (B)
-    // validateCode(cb, number, code) → cb(result) once, and a Promise of it (both modes);
-    //   if the check itself fails (cloud unreachable), cb(null, error) and the Promise rejects.
+    //   In cloud mode both answer at once 'not_checked' (B: 'error') without spending the code:
+    //   a cloud check is asynchronous, and a Promise in their place would read as a failure
+    //   after the code was used up. A development build says which form to use.
+    // validateCode(cb, number, code) → cb(result, verified?) once, and a Promise of result
+    //   (both modes); if the check itself fails (cloud unreachable), cb(null, error) and the
+    //   Promise rejects. validateCode({number, code}) → a Promise of {result, verified?}.
+    //   `verified` {token, expiresAt}: cloud mode's signed proof of the check.
     validateCode: function (first) {
       var a = Array.prototype.slice.call(arguments);
+      if (a.length === 1 && first && typeof first === 'object') {
+        return ready().then(function () {
+          return typed(function () {
+            return [first.number, first.code];
+          });
+        }).then(function (n) {
+          return check(n[0], n[1]);
+        });
+      }
       if (typeof first !== 'function') {
         if (mode === 'cloud') {
-          sdk._warn('云模式 validateCode(number, code) 返回 Promise / cloud mode: validateCode(number, code) returns a Promise; use validateCode(function (result) {…}, number, code)');
-          return verifyCloud(a[0], a[1]);
+          warn('云模式不能同步校验，返回 not_checked：请用 validateCode(function (result, verified) {…}, number, code) 或 validateCode({number, code})', true);
+          return a.length === 1 ? 'error' : 'not_checked';
         }
         return a.length === 1 ? codes.vendorBResult(verifyDirect(undefined, a[0])) : verifyDirect(a[0], a[1]);
       }
-      var pending = mode === 'cloud' ? verifyCloud(a[1], a[2]) : sdk.ready().then(function () {
-        return verifyDirect(a[1], a[2]);
-      });
-      return pending.then(function (result) {
-        sdk._callOnce(first, result);
-        return result;
-      }, function (e) {
-        var error = e instanceof sdk.ZhenziError ? e : errorOf(9105, String(e && e.errMsg || e && e.message || e));
-        sdk._callOnce(first, null, error);
+      return check(a[1], a[2]).then(function (r) {
+        callOnce(first, r.result, r.verified);
+        return r.result;
+      }, function (error) {
+        callOnce(first, null, error);
         throw error;
       });
     }

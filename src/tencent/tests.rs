@@ -1,4 +1,5 @@
 use super::*;
+use crate::api::{tencent_build_request as build_request, tencent_parse_reply as parse_reply};
 use crate::errors as e;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};

@@ -329,7 +329,7 @@ test('the shim under the function: a timeout past what timers accept is clamped,
   try {
     for (const timeoutMs of [2 ** 31, 1e12, Infinity, NaN, undefined]) {
       sb.queueFault({ fault: 'delay=40', path: '/account/balance.do', count: 1 });
-      const r = await sdk._call(config, 'balance', {}, { timeoutMs });
+      const r = await sdk.server.call(config, 'balance', {}, { timeoutMs });
       assert.equal(r.err, undefined, `timeoutMs ${timeoutMs}: ${JSON.stringify(r.err)}`);
     }
   } finally {
@@ -337,7 +337,7 @@ test('the shim under the function: a timeout past what timers accept is clamped,
   }
   assert.deepEqual(warnings.filter((n) => n === 'TimeoutOverflowWarning'), []);
   const before = sb.requests.length;
-  const big = await sdk._call(config, 'send', { number: VICTIM, message: 'x'.repeat((1 << 20) + 1) }, {});
+  const big = await sdk.server.call(config, 'send', { number: VICTIM, message: 'x'.repeat((1 << 20) + 1) }, {});
   assert.equal(big.err.code, 100);
   assert.match(big.err.detail, /over 1 MB/);
   assert.equal(sb.requests.length, before);

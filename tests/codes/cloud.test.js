@@ -78,8 +78,8 @@ cloudTest('every sendCode form → the phone → validateCode ok, then code_used
     const code = lastCode(sb, number);
     assert.match(code, i === 1 ? /^\d{8}$/ : /^\d{6}$/);
     codes.push(code);
-    assert.strictEqual(await client.validateCode(number, code), 'ok');
-    assert.strictEqual(await client.validateCode(number, code), 'code_used');
+    assert.strictEqual((await client.validateCode({ number: number, code: code })).result, 'ok');
+    assert.strictEqual((await client.validateCode({ number: number, code: code })).result, 'code_used');
     const seen = [];
     assert.strictEqual(await client.validateCode((r) => seen.push(r), number, code), 'code_used');
     assert.deepStrictEqual(seen, ['code_used']);
@@ -108,7 +108,7 @@ cloudTest('cooldown per number: a second sendCode within the cooldown → 9201 (
   assert.strictEqual(sendsTo(number), 1);
   // The code that was sent still works for the user who asked for it.
   cloudSdk.context.OPENID = 'openid-A';
-  assert.strictEqual(await client.validateCode(number, code), 'ok');
+  assert.strictEqual((await client.validateCode({ number: number, code: code })).result, 'ok');
 });
 
 cloudTest('cooldown per caller: same openid, another number → refused; another openid → allowed', {}, async ({ client, cloudSdk, replies }) => {
@@ -123,7 +123,7 @@ cloudTest('cooldown per caller: same openid, another number → refused; another
   cloudSdk.context.OPENID = 'openid-B';
   const allowed = await client.sendCode(null, { number: n3, message: '码{code}' });
   assert.strictEqual(allowed.data.code, 0, JSON.stringify(allowed.data));
-  assert.strictEqual(await client.validateCode(n3, lastCode(sb, n3)), 'ok');
+  assert.strictEqual((await client.validateCode({ number: n3, code: lastCode(sb, n3) })).result, 'ok');
 });
 
 cloudTest("a code is checked only for its caller: user B cannot validate (or lock) user A's code", {}, async ({ client, cloudSdk }) => {
@@ -131,15 +131,15 @@ cloudTest("a code is checked only for its caller: user B cannot validate (or loc
   assert.strictEqual((await client.sendCode(null, { number, message: '码{code}' })).data.code, 0);
   const code = lastCode(sb, number);
   cloudSdk.context.OPENID = 'openid-B';
-  assert.strictEqual(await client.validateCode(number, code), 'empty');
-  for (let i = 0; i < 6; i++) assert.notStrictEqual(await client.validateCode(number, wrongCode(code)), 'ok');
+  assert.strictEqual((await client.validateCode({ number: number, code: code })).result, 'empty');
+  for (let i = 0; i < 6; i++) assert.notStrictEqual((await client.validateCode({ number: number, code: wrongCode(code) })).result, 'ok');
   // B has a code of its own (another number): A's code is still not B's.
   const bNumber = phone('1383', 2);
   assert.strictEqual((await client.sendCode(null, { number: bNumber, message: '码{code}' })).data.code, 0);
-  assert.strictEqual(await client.validateCode(number, code), 'number_error');
-  assert.strictEqual(await client.validateCode(bNumber, code === lastCode(sb, bNumber) ? wrongCode(code) : code), 'code_error');
+  assert.strictEqual((await client.validateCode({ number: number, code: code })).result, 'number_error');
+  assert.strictEqual((await client.validateCode({ number: bNumber, code: code === lastCode(sb, bNumber) ? wrongCode(code) : code })).result, 'code_error');
   cloudSdk.context.OPENID = 'openid-A';
-  assert.strictEqual(await client.validateCode(number, code), 'ok');
+  assert.strictEqual((await client.validateCode({ number: number, code: code })).result, 'ok');
 });
 
 cloudTest('expiry from ZHENZI_CODE_SECONDS=1 (the page cannot lengthen it), and a 1 s cooldown ends', { ZHENZI_CODE_SECONDS: 1, ZHENZI_COOLDOWN_SECONDS: 1 }, async ({ client, cloudSdk }) => {
@@ -151,14 +151,14 @@ cloudTest('expiry from ZHENZI_CODE_SECONDS=1 (the page cannot lengthen it), and 
   const [codeA, codeB] = [lastCode(sb, nA), lastCode(sb, nB)];
   assert.strictEqual((await client.sendCode(null, { number: nB, message: '码{code}' })).data.code, 9201);
   await new Promise((resolve) => setTimeout(resolve, 1100));
-  assert.strictEqual(await client.validateCode(nB, wrongCode(codeB)), 'code_expired');
-  assert.strictEqual(await client.validateCode(nB, codeB), 'code_expired');
+  assert.strictEqual((await client.validateCode({ number: nB, code: wrongCode(codeB) })).result, 'code_expired');
+  assert.strictEqual((await client.validateCode({ number: nB, code: codeB })).result, 'code_expired');
   cloudSdk.context.OPENID = 'openid-A';
-  assert.strictEqual(await client.validateCode(nA, codeA), 'code_expired'); // asked for 600 s, got 1 s
+  assert.strictEqual((await client.validateCode({ number: nA, code: codeA })).result, 'code_expired'); // asked for 600 s, got 1 s
   // The cooldown is over: a new code, and it works.
   assert.strictEqual((await client.sendCode(null, nA, '码{code}', '', 600, 6)).data.code, 0);
   assert.strictEqual(sb.inbox(nA).length, 2);
-  assert.strictEqual(await client.validateCode(nA, lastCode(sb, nA)), 'ok');
+  assert.strictEqual((await client.validateCode({ number: nA, code: lastCode(sb, nA) })).result, 'ok');
 });
 
 cloudTest('attempts lock after ZHENZI_MAX_ATTEMPTS wrong codes; then the right code is refused', { ZHENZI_MAX_ATTEMPTS: 3 }, async ({ client, cloudSdk }) => {
@@ -166,9 +166,9 @@ cloudTest('attempts lock after ZHENZI_MAX_ATTEMPTS wrong codes; then the right c
   assert.strictEqual((await client.sendCode(null, { number, message: '码{code}' })).data.code, 0);
   const code = lastCode(sb, number);
   const answers = [];
-  for (let i = 0; i < 3; i++) answers.push(await client.validateCode(number, wrongCode(code)));
+  for (let i = 0; i < 3; i++) answers.push((await client.validateCode({ number: number, code: wrongCode(code) })).result);
   assert.deepStrictEqual(answers, ['code_error', 'code_error', 'too_many_attempts']);
-  assert.strictEqual(await client.validateCode(number, code), 'too_many_attempts');
+  assert.strictEqual((await client.validateCode({ number: number, code: code })).result, 'too_many_attempts');
   assert.deepStrictEqual(codeDocs(cloudSdk).map((d) => [d.record.attemptsLeft, d.record.used]), [[0, false]]);
 });
 
@@ -188,8 +188,8 @@ cloudTest('ZHENZI_ALLOW_CREATE_CODE=true re-enables the vendor v2 route (the cod
   const r = await mp.wx.cloud.callFunction({ name: 'zhenzisms', data: { $url: 'createCode', number } });
   assert.strictEqual(r.result.code, 'success', JSON.stringify(r.result));
   assert.match(r.result.data, /^\d{6}$/);
-  assert.strictEqual(await client.validateCode(number, r.result.data), 'ok');
-  assert.strictEqual(await client.validateCode(number, r.result.data), 'code_used');
+  assert.strictEqual((await client.validateCode({ number: number, code: r.result.data })).result, 'ok');
+  assert.strictEqual((await client.validateCode({ number: number, code: r.result.data })).result, 'code_used');
   // This route does hand the code to the client, and the check above sees it.
   assert.throws(() => assertNeverOnClient({ mp, replies }, r.result.data), /reached the mini-program \(replies\)/);
 });

@@ -81,7 +81,7 @@ function seededStream(seed) {
 }
 
 function issue(input, entropy = crypto.randomBytes(48)) {
-  return JSON.parse(sdk._core().codeIssue(JSON.stringify(input), entropy));
+  return sdk.server.core().codeIssue(input, entropy);
 }
 
 test.before(() => sdk.ready());

@@ -1,5 +1,5 @@
 'use strict';
-// The same dist/utils folder in headless Chromium: a loopback server serves it with a test page
+// The browser folder (dist/npm/browser: the drop-in on fetch) in headless Chromium: a loopback server serves it with a test page
 // (the .wasm.br with Content-Encoding: br) and proxies /sms/* to the sandbox, which is then the
 // relay at the page's own origin. The web platform uses fetch, WebAssembly and
 // crypto.getRandomValues there.
@@ -22,7 +22,7 @@ const pageErrors = [];
 
 test.before(async () => {
   sb = await h.startSandbox();
-  server = await startBrowserServer(h.DIST_UTILS, sb.url);
+  server = await startBrowserServer(h.DIST_BROWSER, sb.url);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   page = await browser.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));

@@ -11,6 +11,8 @@ const { createMiniProgram } = require('../simulator');
 
 const REPO = path.resolve(__dirname, '../..');
 const DIST_UTILS = path.join(REPO, 'dist/utils');
+// The browser folder of the npm package (fetch, WebAssembly): what browsers and plain Node load.
+const DIST_BROWSER = path.join(REPO, 'dist/npm/browser');
 
 // What vendor users pass to init(): the individual-account host, which the relay forwards to.
 const API_URL = 'https://sms_developer.zhenzikj.com';
@@ -121,6 +123,7 @@ function vendorRequests(sb) {
 module.exports = {
   REPO,
   DIST_UTILS,
+  DIST_BROWSER,
   API_URL,
   NUMBER,
   APPS,

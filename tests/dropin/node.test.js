@@ -1,6 +1,6 @@
 'use strict';
-// The same dist/utils folder, required straight from plain Node (no `wx`): zhenzisms.js picks
-// the web platform, which reads the .wasm.br beside it through process.getBuiltinModule and
+// The npm package's browser folder (the drop-in on the web platform), required straight from
+// plain Node (no `wx`): it reads the .wasm.br beside it through process.getBuiltinModule and
 // talks to the relay with fetch. Real HTTP to the sandbox.
 
 const test = require('node:test');
@@ -9,7 +9,7 @@ const net = require('node:net');
 const path = require('node:path');
 const h = require('./helpers.js');
 
-const zhenzisms = require(path.join(h.DIST_UTILS, 'zhenzisms.js'));
+const zhenzisms = require(path.join(h.DIST_BROWSER, 'zhenzisms.js'));
 
 let sb;
 test.before(async () => {

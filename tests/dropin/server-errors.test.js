@@ -74,7 +74,9 @@ for (const [what, call, code] of REFUSED) {
     const { mp, zhenzisms } = await sdkFor(t);
     const res = await once((cb) => call(zhenzisms, cb));
     assertError(zhenzisms, res, code, 'input');
-    assert.strictEqual(res.data.data, zhenzisms.errorInfo(code).reason);
+    // Where vendor pages look, one Chinese sentence: why, then what to do (errorInfo says the same).
+    const info = zhenzisms.errorInfo(code);
+    assert.strictEqual(res.data.data, info.reason + '。' + info.solution);
     assert.strictEqual(res.statusCode, 0);
     assert.match(res.errMsg, /^request:fail /);
     assert.strictEqual(mp.requests.length, 0, 'wx.request was called');
@@ -184,7 +186,7 @@ test('a call before init is a config error (9001) with a readable res.data.code;
   const zhenzisms = h.loadSdk(mp, sb);
   const res = await once((cb) => SEND(zhenzisms, cb));
   assertError(zhenzisms, res, 9001, 'config');
-  assert.strictEqual(res.data.data, 'SDK 配置错误');
+  assert.strictEqual(res.data.data, 'SDK 配置错误。' + zhenzisms.errorInfo(9001).solution);
   assert.match(res.error.detail, /appId/);
   assert.strictEqual(mp.requests.length, 0);
 });

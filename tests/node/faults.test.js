@@ -8,21 +8,56 @@ const os = require('os');
 const path = require('path');
 const https = require('https');
 const { execFileSync } = require('child_process');
-const { sdk, NUMBER, useSandbox, clientFor, closedPort, rejection } = require('./helpers.js');
+const { sdk, NUMBER, useSandbox, clientFor, closedPort, rejection, manualClock, sdkOnClock } = require('./helpers.js');
 
 let sb;
 useSandbox((s) => (sb = s));
 
-test('hang: no reply within timeoutMs → 9101 after about timeoutMs', async () => {
+// On the clock the platform is given: the timeout fires when that clock passes timeoutMs (not
+// a moment before), whatever the wall clock does meanwhile.
+test('hang: no reply within timeoutMs → 9101 exactly when the clock passes timeoutMs', async () => {
   sb.queueFault({ fault: 'hang', count: 1 });
-  const started = Date.now();
-  const e = await rejection(clientFor(sb, '10001', { timeoutMs: 300 }).send({ number: NUMBER, message: 'x' }));
-  const took = Date.now() - started;
+  const clock = manualClock();
+  const local = sdkOnClock(clock);
+  const client = new local.ZhenziClient({ route: 'direct', apiUrl: sb.url, appId: '10001', appSecret: 'sandbox-secret-10001', timeoutMs: 300 });
+  let settled = null;
+  client.send({ number: NUMBER, message: 'x' }).then((v) => (settled = { v }), (e) => (settled = { e }));
+  while (sb.requests.length === 0) await new Promise((r) => setTimeout(r, 5)); // it reached the server
+  clock.advance(299);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(settled, null, 'answered before its timeout');
+  clock.advance(1);
+  while (!settled) await new Promise((r) => setTimeout(r, 5));
+  const e = settled.e;
   assert.equal(e.code, 9101);
   assert.equal(e.kind, 'timeout');
   assert.equal(e.retriable, true);
-  assert.ok(took >= 280 && took < 2000, `took ${took} ms`);
+  assert.equal(e.detail, 'no reply after 300 ms');
   assert.equal(sb.requests.length, 1, 'a send that reached the server is not repeated');
+  assert.equal(clock.pending(), 0, 'a timer was left behind');
+});
+
+// The retry plan's waits run on the same clock: a balance that fails on the network is tried
+// again only when the clock passes each wait (200, then 400 ms).
+test('retry waits are on the platform clock', async () => {
+  const clock = manualClock();
+  const local = sdkOnClock(clock);
+  const client = new local.ZhenziClient({ route: 'direct', apiUrl: 'http://127.0.0.1:' + (await closedPort()), appId: '10001', appSecret: 'sandbox-secret-10001', retries: 2 });
+  let settled = null;
+  client.balance().then((v) => (settled = { v }), (e) => (settled = { e }));
+  const waitFor = async (n) => {
+    while (clock.pending() < n && !settled) await new Promise((r) => setTimeout(r, 5));
+  };
+  // Each try fails at once (refused); its 10 s timeout timer is cleared, the wait is the one left.
+  await waitFor(1);
+  clock.advance(199);
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(settled, null);
+  clock.advance(1); // the second try
+  await waitFor(1);
+  clock.advance(400); // the third
+  while (!settled) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(settled.e.code, 9100);
 });
 
 test('hang on balance with retries 0: one request, 9101', async () => {

@@ -74,4 +74,37 @@ function useSandbox(use) {
   });
 }
 
-module.exports = { sdk, nodePlatform, DIST, NUMBER, startSandbox, useSandbox, clientFor, closedPort, rejection, destroyAgents, emptyAgents };
+// A clock the test moves: timers fire only when `advance(ms)` passes their time, never on
+// their own, so a test of a timeout is exact whatever the machine's load.
+function manualClock(start = Date.UTC(2026, 0, 1)) {
+  let now = start;
+  let next = 1;
+  const timers = new Map(); // id → {at, fn}
+  return {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      timers.set(next, { at: now + Math.max(0, Number(ms) || 0), fn });
+      return next++;
+    },
+    clearTimeout: (id) => timers.delete(id),
+    pending: () => timers.size,
+    advance(ms) {
+      const end = now + ms;
+      for (;;) {
+        const due = [...timers].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+        if (!due) break;
+        timers.delete(due[0]);
+        now = due[1].at;
+        due[1].fn();
+      }
+      now = end;
+    },
+  };
+}
+
+// An SDK of the built package on `clock` (its Node platform's withClock).
+function sdkOnClock(clock) {
+  return require(DIST + '/zhenzisms_client.js').createSdk(nodePlatform.withClock(clock)).sdk;
+}
+
+module.exports = { sdk, nodePlatform, DIST, manualClock, sdkOnClock, NUMBER, startSandbox, useSandbox, clientFor, closedPort, rejection, destroyAgents, emptyAgents };

@@ -118,7 +118,7 @@ test('the plan comes from the core with the built request, and a budget is split
   await sdk.ready();
   const plan = (op, retry, params = { number: NUMBER, message: 'x' }) => {
     const config = { route: 'direct', apiUrl: sb.url, appId: '1', appSecret: 's', retry };
-    return JSON.parse(sdk._core().buildRequest(op, JSON.stringify(config), JSON.stringify(params))).ok.retry;
+    return sdk.server.core().buildRequest(op, config, params).ok.retry;
   };
   assert.deepEqual(plan('balance', { retries: 3, retryDelayMs: 40, timeoutMs: 300 }), { timeoutMs: 300, delaysMs: [40, 80, 160], on: 'retriable' });
   assert.deepEqual(plan('send', { retries: 2 }), { timeoutMs: 10000, delaysMs: [200, 400], on: 'unsent' });

@@ -77,11 +77,11 @@ const { ZhenziClient, ZhenziError, client, version } = require('zhenzisms-wasm')
 test('Node, ESM: an .mjs imports every public name of the CommonJS entry by name and sends', async () => {
   const script = path.join(project, 'send.mjs');
   fs.writeFileSync(script, `
-import { client, ZhenziClient, ZhenziError, ready, configure, errorInfo, errorTable, version, TencentSmsClient } from 'zhenzisms-wasm';
+import { client, ZhenziClient, ZhenziError, ready, configure, errorInfo, errorTable, version, TencentSmsClient, server } from 'zhenzisms-wasm';
 import * as ns from 'zhenzisms-wasm';
 import { createRequire } from 'node:module';
 const cjs = createRequire(import.meta.url)('zhenzisms-wasm');
-const named = { client, ZhenziClient, ZhenziError, ready, configure, errorInfo, errorTable, version, TencentSmsClient };
+const named = { client, ZhenziClient, ZhenziError, ready, configure, errorInfo, errorTable, version, TencentSmsClient, server };
 await ready();
 const sms = new ZhenziClient({ apiUrl: process.argv[2], appId: '${h.APP.appId}', appSecret: '${h.APP.appSecret}' });
 const sent = await sms.send({ number: '${h.NUMBER}', message: 'esm' });

@@ -76,7 +76,11 @@ test('timers: numeric ids, order, clearTimeout/clearInterval, exceptions go to m
     var iv = setInterval(function () { order.push('tick'); if (++n === 2) clearInterval(iv); }, 1);
     globalThis.ids = [typeof a, typeof b];
   `);
-  await new Promise((r) => setTimeout(r, 40));
+  // Until everything due has run (no fixed wait: a loaded machine runs timers late).
+  while (!(mp.global.order.includes('a') && mp.global.order.filter((x) => x === 'tick').length === 2 && mp.errors.length)) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await new Promise((r) => setTimeout(r, 10));
   assert.deepStrictEqual([...mp.global.ids], ['number', 'number']);
   const order = [...mp.global.order];
   assert.ok(!order.includes('never'));

@@ -54,6 +54,9 @@ function normaliseOrigin(o) {
 function createRequest(sim) {
   const { realm, options } = sim;
   const allowed = Array.isArray(options.requestDomains) ? new Set(options.requestDomains.map(normaliseOrigin)) : null;
+  // The request timeout runs on options.clock {setTimeout, clearTimeout} when given (a test
+  // moves it), else on the host's timers.
+  const timers = options.clock || { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id) };
   const agents = {
     'http:': new http.Agent({ keepAlive: false }),
     'https:': new https.Agent({ keepAlive: false }),
@@ -84,6 +87,7 @@ function createRequest(sim) {
       header: prepared.header,
       data: prepared.body === undefined ? undefined : (prepared.binary ? prepared.body : prepared.body.toString('utf8')),
       rawData: o.data,
+      timeout: o.timeout,
     });
     queue.push(entry);
     pump();
@@ -147,7 +151,7 @@ function createRequest(sim) {
       return;
     }
     entry.req = req;
-    entry.timer = setTimeout(() => {
+    entry.timer = timers.setTimeout(() => {
       finish(entry, false, { errMsg: 'request:fail timeout', errno: 5 });
       req.destroy();
     }, timeout);
@@ -193,7 +197,7 @@ function createRequest(sim) {
   function finish(entry, ok, res) {
     if (entry.done) return;
     entry.done = true;
-    if (entry.timer) clearTimeout(entry.timer);
+    if (entry.timer) timers.clearTimeout(entry.timer);
     running.delete(entry);
     const i = queue.indexOf(entry);
     if (i >= 0) queue.splice(i, 1);
@@ -222,7 +226,7 @@ function createRequest(sim) {
   function dispose() {
     for (const entry of [...running, ...queue]) {
       entry.done = true;
-      if (entry.timer) clearTimeout(entry.timer);
+      if (entry.timer) timers.clearTimeout(entry.timer);
       if (entry.req) entry.req.destroy();
       entry.endOp();
     }

@@ -135,6 +135,9 @@ test('plain http only to loopback; https stays verified', async () => {
   }
 });
 
-test('TencentSmsClient is also on the package entry', () => {
+test('TencentSmsClient is on the package entry, made from zhenzisms_tencent.js without requiring the entry back', () => {
+  assert.equal(typeof npm.TencentSmsClient, 'function');
   assert.equal(npm.TencentSmsClient, TencentSmsClient);
+  const module = require(require('path').join(__dirname, '../../dist/npm/zhenzisms_tencent.js'));
+  assert.deepEqual(Object.keys(module), ['createTencentClient']);
 });

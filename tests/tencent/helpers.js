@@ -10,7 +10,7 @@ const { DEFAULT_TENCENT } = require('../../sandbox/tencent.js');
 const DIST = path.resolve(__dirname, '../../dist');
 const npm = require(DIST + '/npm/zhenzisms.js');
 const nodePlatform = require(DIST + '/npm/zhenzisms_node.js');
-const { TencentSmsClient } = require(DIST + '/npm/zhenzisms_tencent.js');
+const { TencentSmsClient } = npm;
 
 const [PERMANENT, TEMPORARY] = DEFAULT_TENCENT.credentials;
 const APP = DEFAULT_TENCENT.apps[0];

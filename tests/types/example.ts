@@ -60,7 +60,7 @@ async function promises(): Promise<void> {
   const balance: VendorResult<number> = await client.balance(null);
   const code: VendorResult<string> = await client.sendCode(null, { number: NUMBER, message: '{code}' });
   const checked: ValidateResult = await client.validateCode(function (result, error) {
-    if (result === null && error) show(error.code, error.detail);
+    if (result === null && error && 'code' in error) show(error.code, error.detail);
   }, NUMBER, '123456');
   show(ok, res, balance, code, checked);
 }

@@ -1,7 +1,7 @@
 // @ts-check
-// zhenzisms_web.js — the platform wherever there is no `wx`: browsers, and Node when the
-// mini-program folder itself is loaded there. fetch, WebAssembly, crypto.getRandomValues,
-// localStorage (or memory).
+// zhenzisms_web.js — the platform of the browser folder (dist/npm/browser/): browsers, and Node
+// when that folder is loaded there. fetch, WebAssembly, crypto.getRandomValues, localStorage
+// (or memory).
 'use strict';
 
 var core = require('./zhenzisms_core.js');
