@@ -62,6 +62,21 @@ fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A credential that travels in a header (the SecretId in Authorization, the session token as
+/// X-TC-Token): printable ASCII only, as Tencent issues them. Anything else would be refused by
+/// the host's HTTP stack after the request was built, so it is refused here, by name (9001).
+fn header_credential(raw: &str, what: &'static str) -> Result<String, Error> {
+    let value = validate::credential(raw, what)?;
+    if !value.bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+        return Err(Error::new(
+            CONFIG,
+            [what, " must be printable ASCII (it is sent in a header)"].concat(),
+        )
+        .at(what, "malformed"));
+    }
+    Ok(value)
+}
+
 impl Config {
     /// `{secretId, secretKey, sessionToken?, sdkAppId, signName?, region?, endpoint?}`.
     pub fn from_json(v: &Json) -> Result<Config, Error> {
@@ -104,12 +119,12 @@ impl Config {
         }
         let token = v.str_field("sessionToken").unwrap_or("");
         Ok(Config {
-            secret_id: validate::credential(v.str_field("secretId").unwrap_or(""), "secretId")?,
+            secret_id: header_credential(v.str_field("secretId").unwrap_or(""), "secretId")?,
             secret_key: validate::credential(v.str_field("secretKey").unwrap_or(""), "secretKey")?,
             session_token: if token.trim().is_empty() {
                 String::new()
             } else {
-                validate::credential(token, "sessionToken")?
+                header_credential(token, "sessionToken")?
             },
             sdk_app_id,
             sign_name,

@@ -47,7 +47,15 @@ function request(req, clock) {
       reject({ code: code, detail: detail, sent: connected });
     }
     var headers = Object.assign({}, req.header, { 'Content-Length': body.length });
-    var r = transport.request(url, { method: req.method, headers: headers, agent: agents[url.protocol] }, function (res) {
+    /** @type {any} */
+    var r = { destroy: function () {} };
+    try {
+      r = transport.request(url, { method: req.method, headers: headers, agent: agents[url.protocol] }, onReply);
+    } catch (/** @type {any} */ e) {
+      // Refused before anything was sent (a header http rejects): a typed failure, never a throw.
+      return fail(9100, 'request not sent: ' + (e.code || e.message));
+    }
+    function onReply(/** @type {any} */ res) {
       var chunks = [];
       var size = 0;
       res.on('data', function (chunk) {
@@ -68,7 +76,7 @@ function request(req, clock) {
       res.on('error', function (/** @type {any} */ e) {
         fail(9100, e.code || e.message);
       });
-    });
+    }
     r.on('socket', function (socket) {
       if (!socket.connecting) {
         connected = true; // a reused keep-alive socket

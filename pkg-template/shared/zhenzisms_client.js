@@ -233,7 +233,9 @@ function createSdk(platform) {
       outcome.header = res.header;
       return outcome;
     }, function (failure) {
-      var outcome = c.errorInfo(failure && failure.code || 9100, failure && failure.detail || String(failure));
+      // A transport rejects with {code: 9100 | 9101 | 9103, detail, sent}; anything else it threw
+      // (an Error with a string code such as ERR_INVALID_CHAR) is a network failure, never code 0.
+      var outcome = c.errorInfo(failure && typeof failure.code == 'number' ? failure.code : 9100, failure && (failure.detail || failure.message) || String(failure));
       outcome.unsent = failure && failure.sent === false;
       return outcome;
     }).then(function (outcome) {

@@ -219,6 +219,18 @@ fn refuses_bad_input_before_anything_is_sent() {
             r#"{"number":"13800138000","templateId":"1"}"#,
             9001,
         ),
+        // Header-borne credentials outside printable ASCII: refused here, not by the host's
+        // HTTP stack after the request was built (Node threw ERR_INVALID_CHAR, read as code 0).
+        (
+            r#"{"secretId":"a","secretKey":"b","sessionToken":"tok\u00e9\u4e2d","sdkAppId":"1","signName":"x"}"#,
+            r#"{"number":"13800138000","templateId":"1"}"#,
+            9001,
+        ),
+        (
+            r#"{"secretId":"AKID\u4e2d","secretKey":"b","sdkAppId":"1","signName":"x"}"#,
+            r#"{"number":"13800138000","templateId":"1"}"#,
+            9001,
+        ),
         ("nope", "{}", 9001),
     ];
     for (config, params, code) in cases {

@@ -189,3 +189,14 @@ test('TLS: a self-signed certificate is refused (9100), so verification is on', 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// A request Node's http refuses before sending (a header it rejects throws ERR_INVALID_CHAR
+// synchronously) is a typed 9100 that says nothing was sent, not an exception whose string code
+// the SDK once read as code 0 (未知错误, and vendor {code: 0}: a success).
+test('a request http refuses before sending → 9100 unsent, never code 0', async () => {
+  const platform = require(path.join(__dirname, '../../dist/npm/zhenzisms_node.js'));
+  const failure = await platform.request({ url: sb.url + '/sms/send.do', method: 'POST', header: { 'X-Bad': 'a\u4e2d' }, body: 'x=1', timeoutMs: 1000 }).then(() => null, (f) => f);
+  assert.deepEqual({ code: failure.code, sent: failure.sent }, { code: 9100, sent: false });
+  assert.match(failure.detail, /ERR_INVALID_CHAR/);
+  assert.equal(sb.requests.length, 0);
+});
