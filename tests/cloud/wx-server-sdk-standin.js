@@ -160,6 +160,10 @@ const BACKEND = process.env.ZHENZISMS_TEST_CLOUD === 'real' ? 'real' : 'standin'
 
 function createCloudSdk(options = {}) {
   if (BACKEND === 'real') return require('../cloudbase/real-sdk.js').createCloudSdk(options);
+  return createCloudSdkStandin(options);
+}
+
+function createCloudSdkStandin(options = {}) {
   const db = createDatabase({ collections: options.collections });
   const context = { OPENID: 'openid' in options ? options.openid : 'sim-openid-1', APPID: 'wxsimulator', UNIONID: '', CLIENTIP: '127.0.0.1', ENV: 'zhenzisms-test', SOURCE: 'wx_client' };
   const phone = createPhoneExchange({ appid: () => context.APPID });
@@ -201,4 +205,4 @@ function createCloudSdk(options = {}) {
   };
 }
 
-module.exports = { createCloudSdk, createDatabase };
+module.exports = { createCloudSdk, createCloudSdkStandin, createDatabase, BACKEND };
