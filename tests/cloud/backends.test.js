@@ -3,7 +3,7 @@
 // behaviour the function relies on is asserted on both, so where the stand-in drifts from the real
 // SDK a test here fails. Includes the 云调用 phone-number fixture (phone-exchange.js).
 'use strict';
-const { test } = require('node:test');
+const { test, after } = require('node:test');
 const assert = require('node:assert');
 const fs = require('fs');
 const os = require('os');
@@ -14,8 +14,11 @@ const real = require('../cloudbase/real-sdk.js');
 const BACKENDS = { standin: standin.createCloudSdkStandin, real: real.createCloudSdk };
 
 // A function folder whose config.json grants (or not) the phone-number 云调用.
+const dirs = [];
+after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 function functionDir(permissions) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhenzi-fn-'));
+  dirs.push(dir);
   if (permissions) fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ permissions: { openapi: permissions } }));
   return dir;
 }

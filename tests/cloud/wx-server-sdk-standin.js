@@ -1,12 +1,14 @@
 // A stand-in for `wx-server-sdk` with the API surface the cloud function uses: init,
-// getWXContext, DYNAMIC_CURRENT_ENV, and a document database kept in memory
-// (collection → where / orderBy / limit / get / add / update, dot paths in queries).
+// getWXContext, DYNAMIC_CURRENT_ENV, a document database kept in memory (collection → where /
+// orderBy / limit / get / add / update, dot paths in queries), callFunction, and the 云调用
+// openapi.phonenumber.getPhoneNumber (answered by the fixture in phone-exchange.js).
 // Every database call yields to the event loop first, as a network round trip would, so
 // concurrent invocations interleave and conditional updates are really exercised.
-// Where it matters it behaves like the real SDK (README.md lists what still differs):
-// where() drops fields whose value is undefined and throws when every field is undefined;
-// a collection that was not created fails with errCode -502005; get() returns at most 100;
-// callFunction reaches the functions a test registers, as the same user.
+// It answers as the real wx-server-sdk 4.0.2 does where the function depends on it (results and
+// errors with the SDK's errCode/errMsg, nested updates merged field by field, undefined fields
+// dropped from where(), -502005 for a collection not created, at most 100 per get());
+// backends.test.js checks that against the real SDK, README.md lists what still differs.
+// createCloudSdk() gives the real SDK instead when ZHENZISMS_TEST_CLOUD=real (tests/cloudbase/).
 'use strict';
 const path = require('path');
 const crypto = require('crypto');

@@ -58,6 +58,9 @@ function reportOnExit() {
 
 function loadReal() {
   if (!real) {
+    // Nothing of the SDK's may reach beyond loopback (a request built before TCB_CONTEXT_CNFG,
+    // say, would look up Tencent's hosts): such a call fails here at once.
+    require('../official/loopback-only.js');
     reportOnExit();
     functionDir = functionCopy();
     platformEnv();

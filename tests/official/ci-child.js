@@ -6,7 +6,6 @@
 // Preloaded with ./loopback-only.js (see ./ci.js).
 'use strict';
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
 const crypto = require('crypto');
 const { miniprogramCi } = require('../cloudbase/official-tools.js');
@@ -15,7 +14,7 @@ const ci = miniprogramCi();
 
 // Any RSA key serves: local compiles never sign anything.
 function keyFile() {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zhenzi-ci-')), 'private.key');
+  const file = path.join(process.cwd(), 'private.key'); // the job's own folder (./ci.js removes it)
   const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
   fs.writeFileSync(file, privateKey.export({ type: 'pkcs1', format: 'pem' }));
   return file;

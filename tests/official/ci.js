@@ -2,6 +2,8 @@
 // job in a child process (./ci-child.js) with ./loopback-only.js preloaded, so the tool reaches
 // nothing beyond loopback. → {ok: …} or {error: {message, code}}, plus the tool's output in `log`.
 'use strict';
+const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { execFile } = require('child_process');
 
@@ -10,8 +12,11 @@ function runCi(job) {
     NODE_OPTIONS: [process.env.NODE_OPTIONS, '--require ' + JSON.stringify(path.join(__dirname, 'loopback-only.js'))].filter(Boolean).join(' '),
   });
   delete env.NODE_TEST_CONTEXT;
+  // The tool leaves folders in its working directory: give it one of its own.
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'zhenzi-ci-cwd-'));
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [path.join(__dirname, 'ci-child.js'), JSON.stringify(job)], { env, maxBuffer: 64 * 1024 * 1024, timeout: 5 * 60 * 1000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [path.join(__dirname, 'ci-child.js'), JSON.stringify(job)], { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 5 * 60 * 1000 }, (err, stdout, stderr) => {
+      fs.rmSync(cwd, { recursive: true, force: true });
       const m = /\nCI-RESULT (.*)\n/.exec(stdout);
       if (!m) return reject(new Error(`miniprogram-ci ${job.op} gave no result${err ? ' (' + err.message + ')' : ''}:\n${stdout}\n${stderr}`));
       resolve(Object.assign(JSON.parse(m[1]), { log: stdout.slice(0, m.index) + stderr }));

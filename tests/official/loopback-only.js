@@ -1,5 +1,6 @@
 // Preloaded (node --require, through NODE_OPTIONS so forks inherit it) into every process that runs
-// miniprogram-ci: no connection and no name lookup beyond loopback. The official tool asks WeChat's
+// miniprogram-ci, and loaded by tests/cloudbase/real-sdk.js before the real wx-server-sdk: no
+// connection and no name lookup beyond loopback. The official tool asks WeChat's
 // servers for things it can do without (e.g. getwhiteextlist on every compile, then falls back
 // to its built-in list); here such a call fails on the spot, before anything leaves the machine.
 'use strict';
