@@ -4,7 +4,8 @@
 #   ./build.sh          install what is missing, build dist/, run the main job end to end
 #                       (send a verification code to the local sandbox, read it, verify it)
 #   ./build.sh test     every suite: Rust (fmt, clippy, native, a short fuzz run, wasm in Node
-#                       and Chromium), JS (sandbox, simulator, SDK, demo, JavaScriptCore), typings
+#                       and Chromium), JS (sandbox, simulator, SDK, demo, JavaScriptCore), typings,
+#                       and the official parts (docs/testing.md): the real wx-server-sdk, miniprogram-ci
 #   ./build.sh bench    the budgets of DESIGN.md, measured and printed
 #   ./build.sh release  build, then the downloads into dist/release/: the utils/ zip, the cloud
 #                       function zip, the npm tarball, each with a .sha256 (tools/release.js)
@@ -62,6 +63,24 @@ setup_test_tools() {
   setup_chromium
   # JavaScriptCore's shell: iOS WeChat's engine, for tests/jsc (run with the JIT off).
   command -v jsc >/dev/null || apt_install libjavascriptcoregtk-4.0-bin
+  setup_official_tools
+}
+
+# WeChat's official tools the tests run against (docs/testing.md): miniprogram-ci (构建 npm, the
+# upload's compile, analyseCode) and bson for our local CloudBase endpoint, pinned in
+# tools/official/package-lock.json; test-only, so ./build.sh build never installs them.
+setup_official_tools() {
+  if [ ! -d tools/official/node_modules/miniprogram-ci ] || [ tools/official/package-lock.json -nt tools/official/node_modules/.package-lock.json ]; then
+    say "npm: official tools for the tests (miniprogram-ci 2.1.42, bson; ~1 min the first time)"
+    npm ci --prefix tools/official --no-audit --no-fund
+  fi
+}
+
+# The real wx-server-sdk installed into a copy of the built cloud function, as 上传并部署
+# （云端安装依赖）does (npm install of its package.json; cached in target/cloudbase/).
+setup_cloud_copy() {
+  say "cloud function copy with its npm dependencies (the real wx-server-sdk), for tests/cloudbase"
+  node tests/cloudbase/install.js
 }
 
 # Debian packages, installed once: `apt_install PACKAGE…` (apt-get update first, as a fresh machine needs).
@@ -178,6 +197,7 @@ run_tests() {
   cargo test
   fuzz_smoke
   build
+  setup_cloud_copy
   say "wasm-pack test --node"
   wasm-pack --log-level warn test --node --release
   say "wasm-pack test --headless --chrome"
@@ -187,7 +207,7 @@ run_tests() {
   tsc --noEmit -p pkg-template/miniprogram
   tsc --noEmit -p pkg-template/node
   tsc --noEmit -p pkg-template/web
-  say "node --test (sandbox, simulator, SDK, demo, jsc)"
+  say "node --test (sandbox, simulator, SDK, demo, jsc; the cloud suites again on the real wx-server-sdk; miniprogram-ci)"
   node --test --test-reporter=spec --test-reporter-destination=stdout $(find tests -name '*.test.js' -not -path '*/node_modules/*' | sort)
 }
 

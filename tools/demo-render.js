@@ -37,9 +37,20 @@ const domKind = installDom();
 // eslint-disable-next-line import/no-dynamic-require
 const simulate = require(path.join(TOOLS, 'miniprogram-simulate'));
 
+// WXML goes through WeChat's own compiler (wcc, from miniprogram-compiler): it refuses what a
+// phone refuses (an unclosed tag, say), where the simulated compiler renders it silently.
+const COMPILER = 'official';
+// eslint-disable-next-line import/no-dynamic-require
+const { getWxml } = require(path.join(TOOLS, 'miniprogram-simulate', 'src', 'compile.js'));
+
 /** Load a component of the demo by its path relative to miniprogram/ (e.g. 'components/x/index'). */
 function loadDemoComponent(rel, options) {
-  return simulate.load(path.join(DEMO, rel), Object.assign({ compiler: 'simulate', rootPath: DEMO }, options));
+  return simulate.load(path.join(DEMO, rel), Object.assign({ compiler: COMPILER, rootPath: DEMO }, options));
+}
+
+/** A page's template compiled by wcc (with every WXML of the demo, as WeChat compiles them). */
+function pageTemplate(base) {
+  return getWxml(base, { compiler: COMPILER, rootPath: DEMO });
 }
 
 function loadModule(file, env, cache) {
@@ -105,7 +116,7 @@ function renderPage(pageRel, { sdk, globalData, wxExtra }) {
     if (typeof options[key] === 'function') methods[key] = options[key];
   });
   const id = simulate.load({
-    template: fs.readFileSync(`${base}.wxml`, 'utf8'),
+    template: pageTemplate(base),
     usingComponents,
     data: JSON.parse(JSON.stringify(options.data || {})),
     methods,
@@ -123,11 +134,16 @@ function textOf(comp, selector) {
   return collect(node.toJSON());
 }
 
+// wcc hands attributes over as the properties exparser makes of them (aria-disabled →
+// ariaDisabled), the simulated compiler as written: `name` is matched in either spelling.
+const dashed = (name) => name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+const sameAttr = (rendered, name) => rendered === name || dashed(rendered) === name;
+
 /** Value of attribute `name` as rendered on the first node matching selector. */
 function attrOf(comp, selector, name) {
   const node = comp.querySelector(selector);
   if (!node) return undefined;
-  const found = node.toJSON().attrs.find((a) => a.name === name);
+  const found = node.toJSON().attrs.find((a) => sameAttr(a.name, name));
   return found && found.value;
 }
 
@@ -147,7 +163,7 @@ function attrsHtml(attrs) {
 function toHtml(node) {
   if (typeof node === 'string') return esc(node);
   const attrs = {};
-  (node.attrs || []).forEach((a) => { attrs[a.name] = a.value; });
+  (node.attrs || []).forEach((a) => { attrs[dashed(a.name)] = a.value; });
   const inner = (node.children || []).map(toHtml).join('');
   const tag = node.tagName === 'main' ? 'wx-component' : node.tagName;
   let content = inner;
@@ -233,6 +249,6 @@ function pageHtml(page, pageRel, { width = 375, before = '', after = '', css = '
 }
 
 module.exports = {
-  simulate, loadDemoComponent, domKind, ROOT, DEMO, TOOLS,
+  simulate, loadDemoComponent, domKind, ROOT, DEMO, TOOLS, COMPILER, sameAttr,
   renderPage, textOf, attrOf, toHtml, wxssToCss, pageWxss, pageHtml, BASE_CSS,
 };

@@ -240,7 +240,7 @@ test('a verified result a backend can trust: checkVerified answers for the calle
     // Offline, in another cloud function holding the same key.
     const { verifyToken } = require(FUNCTION_DIR + '/zhenzisms_token.js');
     const key = 'verify-key-for-both-functions';
-    const audience = 'test-env-1'; // getWXContext().ENV where it was issued
+    const audience = f.cloudSdk.context.ENV; // getWXContext().ENV where it was issued
     assert.equal(verifyToken(token, { key, audience, openid: 'openid-alice', number: VICTIM, now: clock.now - 500000 }).ok.number, VICTIM);
     assert.equal(verifyToken(token, { key: 'another key', audience, now: clock.now - 500000 }).err, 'bad signature');
     assert.equal(verifyToken(token, { key, audience, now: clock.now }).err, 'expired');

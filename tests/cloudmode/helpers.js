@@ -22,7 +22,19 @@ function loadCloudFunction(cloudSdk) {
   const nodeRequire = Module.createRequire(INDEX);
   m.require = (id) => (id === 'wx-server-sdk' ? cloudSdk : nodeRequire(id));
   m._compile(fs.readFileSync(INDEX, 'utf8'), INDEX);
-  return m.exports;
+  return withInvocationEnv(m.exports, cloudSdk);
+}
+
+// Each call of main as one invocation: the backend's platform variables set just before it (the
+// real SDK's getWXContext() reads them; the stand-in ignores this).
+function withInvocationEnv(exp, cloudSdk) {
+  if (!cloudSdk || typeof cloudSdk.beforeMain !== 'function' || typeof exp.main !== 'function') return exp;
+  const main = exp.main;
+  exp.main = (event, context) => {
+    cloudSdk.beforeMain();
+    return main(event, context);
+  };
+  return exp;
 }
 
 // WeChat passes the data plus userInfo, and carries the result back as JSON.
@@ -90,4 +102,4 @@ function documents(db, kind) {
   return db.dump('sms-record').filter((d) => !kind || d.kind === kind).map((d) => ({ _id: d._id, kind: d.kind, seq: d.seq, body: typeof d.body === 'string' ? JSON.parse(d.body) : null, _openid: d._openid }));
 }
 
-module.exports = { documents, ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors };
+module.exports = { documents, ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, withInvocationEnv, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors };

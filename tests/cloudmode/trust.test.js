@@ -239,9 +239,10 @@ test('finding 5: tokens need ZHENZI_VERIFY_KEY, name their environment, and have
   await on.as('openid-erin').run({ $url: 'sendCode', number: '13900139000' });
   const token = (await on.run({ $url: 'validateCode', number: '13900139000', code: codeFromInbox(sb, '13900139000') })).verified.token;
   assert.equal((await on.run({ $url: 'checkVerified', token })).code, 'success');
+  const issuedIn = on.cloudSdk.context.ENV;
   on.cloudSdk.context.ENV = 'prod-env-2';
   assert.equal((await on.run({ $url: 'checkVerified', token })).detail, 'another environment');
-  on.cloudSdk.context.ENV = 'test-env-1';
+  on.cloudSdk.context.ENV = issuedIn;
   // One encoding: anything added, or a non-canonical spelling of the same bytes, is refused.
   for (const bent of [token + 'A', token + '=', token + '.', token.replace(/.$/, (ch) => (ch === 'A' ? 'B' : 'A')), token + '\n']) {
     assert.equal((await on.run({ $url: 'checkVerified', token: bent })).code, 'not_verified', JSON.stringify(bent.slice(-3)));

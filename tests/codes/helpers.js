@@ -83,7 +83,7 @@ function loadCloudFunction(cloudSdk) {
     m._compile(fs.readFileSync(filename, 'utf8'), filename);
     return m.exports;
   }
-  return load(CLOUD_INDEX);
+  return require('../cloudmode/helpers.js').withInvocationEnv(load(CLOUD_INDEX), cloudSdk);
 }
 
 // Sets the cloud function's environment for the duration of `fn` (restoring what was there).

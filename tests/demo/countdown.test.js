@@ -6,7 +6,7 @@ const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 
-const { simulate, loadDemoComponent, DEMO } = require('./helpers/simulate');
+const { simulate, loadDemoComponent, DEMO, sameAttr } = require('./helpers/simulate');
 
 const countdown = require(path.join(DEMO, 'components/sms-code-button/countdown.js'));
 const COMPONENT = 'components/sms-code-button/index';
@@ -26,7 +26,7 @@ function mount(t, props) {
   comp.attach(parent);
   const button = () => comp.querySelector('#btn');
   const attr = (name) => {
-    const found = button().toJSON().attrs.find((a) => a.name === name);
+    const found = button().toJSON().attrs.find((a) => sameAttr(a.name, name));
     return found && found.value;
   };
   const label = () => button().toJSON().children.join('');

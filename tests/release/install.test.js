@@ -3,8 +3,8 @@
 //   - the utils zip unzipped into a mini-program's utils/: a page sends a code and verifies it;
 //   - the npm tarball installed into an empty project (npm install <tgz>, offline): Node sends by
 //     CommonJS and by an .mjs that imports every public name;
-//   - the same installed package laid out as 构建 npm lays it out (miniprogram_dist/ copied to
-//     miniprogram_npm/zhenzisms-wasm/): a page that require('zhenzisms-wasm') sends and verifies.
+//   - the same installed package built by 构建 npm (miniprogram-ci's packNpm, the official tool,
+//     into miniprogram_npm/zhenzisms-wasm/): a page that require('zhenzisms-wasm') sends and verifies.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -12,6 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { startSandbox } = require('../../sandbox/server.js');
 const h = require('./helpers.js');
+const { packNpm } = require('../official/ci.js');
 
 let out;
 let sb;
@@ -107,12 +108,14 @@ process.exit(0);
   assert.deepEqual(sb.inbox(h.NUMBER).map((m) => m.message), ['esm']);
 });
 
-test('after 构建 npm (miniprogram_dist → miniprogram_npm/zhenzisms-wasm/): require(\'zhenzisms-wasm\') in a page sends and verifies', async (t) => {
+test('after 构建 npm (miniprogram-ci packNpm, the official tool): require(\'zhenzisms-wasm\') in a page sends and verifies', async (t) => {
   sb.reset();
   const root = h.tempDir(t, 'zhenzisms-mp-npm-');
-  const pkg = JSON.parse(fs.readFileSync(path.join(project, 'node_modules/zhenzisms-wasm/package.json'), 'utf8'));
-  // What DevTools does: the folder named by the package's "miniprogram" field, copied whole.
-  fs.cpSync(path.join(project, 'node_modules/zhenzisms-wasm', pkg.miniprogram), path.join(root, 'miniprogram_npm/zhenzisms-wasm'), { recursive: true });
+  // The user's project as 构建 npm finds it: package.json and node_modules beside the pages.
+  fs.cpSync(project, root, { recursive: true });
+  const packed = await packNpm(root);
+  assert.equal(packed.error, undefined, 'packNpm');
+  assert.ok(fs.existsSync(path.join(root, 'miniprogram_npm/zhenzisms-wasm/zhenzisms_bg.wasm.br')), 'the module went along');
   h.writePage(root, 'zhenzisms-wasm', sb.url);
   assertFlow(await h.sendAndVerify(t, root, sb));
 });

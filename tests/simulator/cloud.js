@@ -102,6 +102,9 @@ function createCloud(sim, asyncCall) {
       try {
         const exp = loadCloudModule(path.resolve(file));
         if (!exp || typeof exp.main !== 'function') throw new Error(`cloud function "${name}" has no exports.main`);
+        // A test backend that models the platform's per-invocation variables sets them now.
+        const sdk = typeof options.cloudRequire === 'function' ? options.cloudRequire('wx-server-sdk') : undefined;
+        if (sdk && typeof sdk.beforeMain === 'function') sdk.beforeMain();
         out = exp.main(event, {});
       } catch (e) {
         done(fail)(e);
