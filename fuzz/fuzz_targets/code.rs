@@ -88,7 +88,7 @@ fuzz_target!(|data: &[u8]| {
             "sent inside a cooldown: {l:?} at {now}"
         );
         assert!(
-            l.cap == 0 || l.day < code::day_of(now) || l.count < l.cap,
+            l.cap == 0 || l.day < l.period(now) || l.count < l.cap,
             "sent over a cap: {l:?} at {now}"
         );
         assert!(l.after(now).count >= 1);
