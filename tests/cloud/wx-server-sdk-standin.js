@@ -156,8 +156,9 @@ function createDatabase({ collections: names = ['sms-record'] } = {}) {
     },
     // For tests: everything stored in a collection ([] if it does not exist).
     dump: (name) => (collections.has(name) ? clone(docs(name)) : []),
-    // For tests: a document as a page's client SDK writes it (the platform stamps _openid; any _id).
-    addAsPage: (openid, name, data) => insert(name, Object.assign({}, data, { _openid: openid }), 'add'),
+    // For tests: a document as a page's client SDK writes it (the platform stamps _openid; any
+    // _id): written at once, and, like the client's add(), a promise (a duplicate _id rejects).
+    addAsPage: async (openid, name, data) => ({ _id: insert(name, Object.assign({}, data, { _openid: openid }), 'add') }),
     // For tests: database round trips in a row and calls since the last reset (./trips.js).
     get trips() {
       return trips.trips;

@@ -210,8 +210,9 @@ function createDatabase({ collections: names = ['sms-record'] } = {}) {
     // For tests: the collection's documents as a function would read them ([] if it does not exist).
     dump: (name) => (collections.has(name) ? collections.get(name).map(plain) : []),
     // A document as a page's client SDK writes it: the platform stamps _openid; any _id.
-    addAsPage(openid, name, data) {
-      return insert(name, Object.assign({}, data, { _openid: openid }));
+    // Written at once, and, like the client's add(), a promise (a duplicate _id rejects).
+    async addAsPage(openid, name, data) {
+      return { _id: insert(name, Object.assign({}, data, { _openid: openid })) };
     },
     createCollection: (name) => collections.has(name) || collections.set(name, []),
   };
