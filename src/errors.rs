@@ -253,17 +253,53 @@ table! {
         "查看 detail 中的错误码与原文，并对照腾讯云短信错误码文档";
 }
 
+// WeChat's one-tap phone-number verification (手机号快速验证 / 实时验证, the cloud function's
+// `phoneNumber` route): 94xx, WeChat's errcode (never its errmsg) in `detail`. Cloud-only, like
+// Tencent's: only the server wasm carries these strings, so the phone's module does not grow.
+table! {
+    PHONE_TABLE;
+    PHONE_CODE = 9401, Input, false, "手机号快速验证的 code 无效（已用过、已过期或伪造）",
+        "the one-tap code is used, expired or forged (WeChat errcode 40029)",
+        "让用户重新点击按钮，或改用短信验证码";
+    PHONE_QUOTA = 9402, Limit, true, "微信手机号接口本分钟的调用额度已用完",
+        "WeChat's per-minute quota of the phone-number API is used up (errcode 45011)",
+        "一分钟后重试，或改用短信验证码";
+    PHONE_BUSY = 9403, Server, true, "微信系统繁忙",
+        "WeChat's server is busy (errcode -1)",
+        "稍后重试，或改用短信验证码";
+    PHONE_PERMISSION = 9404, Config, false, "云函数没有调用手机号接口的权限",
+        "the cloud function may not call phonenumber.getPhoneNumber: its config.json does not list it (-604101)",
+        "在云函数目录的 config.json 中写入 {\"permissions\": {\"openapi\": [\"phonenumber.getPhoneNumber\"]}}，再上传并部署";
+    PHONE_ACCOUNT = 9405, Account, false, "这个小程序不能使用手机号快速验证",
+        "this mini-program may not use phone-number verification (not certified, an individual account, or the permission was revoked)",
+        "手机号快速验证只对已认证的非个人主体小程序开放；改用短信验证码";
+    PHONE_OTHER_APP = 9406, Input, false, "手机号授权来自别的小程序",
+        "the code's watermark names another mini-program than the caller's",
+        "让用户在本小程序内重新点击按钮，或改用短信验证码";
+    PHONE_STALE = 9407, Input, false, "手机号授权已过时",
+        "the code's watermark time is more than 5 minutes old (or ahead of the function's clock)",
+        "让用户重新点击按钮；持续出现时检查云函数所在环境的时间";
+    PHONE_UNKNOWN = 9408, Server, false, "微信手机号接口返回了未知错误",
+        "WeChat's phone-number API failed with an errcode this SDK does not know",
+        "查看云函数日志中的 errcode；用户可改用短信验证码";
+}
+
 /// The entry for `code`, or `None` for codes nobody defined.
 pub fn lookup(code: i32) -> Option<&'static Entry> {
     all().find(|e| e.code == code)
 }
 
-/// Every entry of the table this build carries: Zhenzi's and the SDK's in code order, then
-/// in the server build (and native tests) Tencent's, in code order. Two bodies rather than a
-/// chain with an empty slice: that alone costs the mini-program's module ~250 B of brotli.
+/// Every entry of the table this build carries: Zhenzi's and the SDK's in code order, then in
+/// the server build (and native tests) Tencent's and the one-tap rows, each in code order. Two
+/// bodies rather than a chain with an empty slice: that alone costs the mini-program's module
+/// ~250 B of brotli.
 #[cfg(any(feature = "server", test))]
 pub fn all() -> impl Iterator<Item = &'static Entry> {
-    TABLE.iter().chain(TENCENT_TABLE).copied()
+    TABLE
+        .iter()
+        .chain(TENCENT_TABLE)
+        .chain(PHONE_TABLE)
+        .copied()
 }
 
 #[cfg(not(any(feature = "server", test)))]
@@ -375,10 +411,13 @@ mod tests {
     #[test]
     fn codes_are_unique_and_sdk_codes_stay_out_of_the_vendor_range() {
         let table: Vec<&Entry> = all().collect();
-        for part in [TABLE, TENCENT_TABLE] {
+        for part in [TABLE, TENCENT_TABLE, PHONE_TABLE] {
             assert!(part.windows(2).all(|w| w[0].code < w[1].code), "code order");
         }
-        assert_eq!(table.len(), TABLE.len() + TENCENT_TABLE.len());
+        assert_eq!(
+            table.len(),
+            TABLE.len() + TENCENT_TABLE.len() + PHONE_TABLE.len()
+        );
         for (i, a) in table.iter().enumerate() {
             for b in &table[i + 1..] {
                 assert_ne!(a.code, b.code);

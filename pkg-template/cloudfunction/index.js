@@ -4,12 +4,15 @@
 // functions, secure by default:
 //   sendCode, validateCode     always on: the code is made, stored (as a keyed hash), sent
 //                              with the operator's text and checked here, never returned
+//   phoneNumber                always on: WeChat's one-tap code (手机号快速验证) exchanged by
+//                              云调用 (config.json grants it), checked, and recorded as verified
+//                              like a validated SMS code (zhenzisms_phone.js)
 //   checkVerified              for the developer's other cloud functions: did this user
 //                              (OPENID) verify this number recently?
 //   send, balance, findSmsByMessageId, createCode
 //                              off unless the deployer opts in (ZHENZI_COMPAT=vendor or
 //                              ZHENZI_ROUTES=…), each with a per-caller daily cap
-// The caller is who WeChat says (OPENID, CLIENTIP, ENV from cloud.getWXContext()), never what
+// The caller is who WeChat says (OPENID, CLIENTIP, ENV, APPID from cloud.getWXContext()), never what
 // the event says. The core (Rust, zhenzisms_core_access.js) decides every limit, length and
 // code; this file stores and forwards. Variables: zhenzisms_settings.js; the security model:
 // the guide, §8 (zhenzisms_replies.js has its address).
@@ -24,6 +27,7 @@ const R = require('./zhenzisms_replies.js');
 const { createStore, isMissingCollection } = require('./zhenzisms_store.js');
 const { sendCodeSms, chooseContent } = require('./zhenzisms_sms.js');
 const { signToken, verifyToken } = require('./zhenzisms_token.js');
+const phone = require('./zhenzisms_phone.js');
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
 
@@ -149,6 +153,7 @@ const smsItems = (c) => [
 
 const routeItem = (c, route) => item('route:' + route + ':' + c.caller, c.s.rules.route, 'route');
 const checksItem = (c) => item('checks:' + c.caller, c.s.rules.checks, 'checks');
+const phoneItem = (c) => item('phone:' + c.caller, c.s.rules.phone, 'phone');
 
 // The core's refusal by one of `items` ({err, limit, retryAfter?}) as a Refusal naming its variable.
 function limitRefusal(answer, items) {
@@ -177,20 +182,20 @@ function retaker(c, items) {
 
 // Claims `items` as the core answered: → release(), or a Refusal thrown.
 /** @returns {Promise<() => Promise<any>>} */
-async function claimed(c, held, taken, extra, what) {
+async function claimed(c, held, taken, extra, what, busySay) {
   const release = /** @type {any} */ (await limits.claim(c.store, held, taken.slots, extra, retaker(c, held.items)));
   if (release && release.refused) throw release.refused;
-  if (!release) throw refuse(9201, what, R.SAY.busy);
+  if (!release) throw refuse(9201, what, busySay || R.SAY.busy);
   warnNear(taken.warn, held.items);
   return release;
 }
 
 // Reads, checks (core) and claims `items` for one use: → release(), or a Refusal thrown.
-async function useLimits(c, items, what) {
+async function useLimits(c, items, what, busySay) {
   const held = await limits.read(c.store, items);
   const taken = access.core.limitsTake({ now: c.now, limits: held.limits });
   if (taken.err) throw limitRefusal(taken, items);
-  return claimed(c, held, taken.ok, null, what + ': too many calls at once');
+  return claimed(c, held, taken.ok, null, what + ': too many calls at once', busySay);
 }
 
 // ---- documents a page wrote (the permission lets pages write): never trusted, said once ----
@@ -414,8 +419,22 @@ async function createCode(event, c) {
   return { code: 'success', msg: '', data: issued.ok.code };
 }
 
-// `phoneNumber` (the one-tap route) comes next: it will call markVerified(c.caller, number, 'phone').
-const ROUTES = { sendCode, validateCode, checkVerified, send, balance, findSmsByMessageId, createCode };
+// What the one-tap route borrows from this file (zhenzisms_phone.js says why each).
+const PHONE_KIT = {
+  refuse: refuse,
+  useLimits: useLimits,
+  phoneItem: phoneItem,
+  markVerified: markVerified,
+  normalizeNumber: (raw) => access.core.normalizeNumber(raw),
+  outcomeTexts: () => access.core.outcomeTexts(),
+  probe: probe,
+};
+
+// {code} from WeChat's getPhoneNumber / getRealtimePhoneNumber button → verified, or a typed
+// refusal with fallback 'sms' (main adds it).
+const phoneNumber = (event, c) => phone.phoneNumber(event, c, cloud, PHONE_KIT);
+
+const ROUTES = { sendCode, validateCode, phoneNumber, checkVerified, send, balance, findSmsByMessageId, createCode };
 
 // The address a budget counts by: an IPv4 address, or an IPv6 address's /64 (one customer's
 // network), so rotating addresses inside it buys nothing.
@@ -435,6 +454,7 @@ function identity(context) {
     caller: typeof context.OPENID === 'string' ? context.OPENID : '',
     ip: /^[0-9A-Fa-f:.]{2,45}$/.test(ip) ? ip : '',
     env: typeof context.ENV === 'string' ? context.ENV : '',
+    appid: typeof context.APPID === 'string' ? context.APPID : '', // the watermark's (phoneNumber)
   };
 }
 
@@ -472,6 +492,7 @@ async function handle(route, event, who) {
   const store = createStore(cloud.database(), COLLECTION, s.key, pageDocument);
   const c = {
     caller: who.caller,
+    appid: who.appid,
     ip: who.ip, // to Zhenzi as clientIp, as the platform gave it
     address: who.ip ? addressOf(who.ip) : 'none', // what the budgets count by; calls without one share one
     audience: s.audience || who.env,
@@ -508,7 +529,8 @@ exports.main = async (event) => {
       say = R.SAY.failed;
     }
     R.log(route, info);
-    return R.failure(ROUTES[route] ? route : '', info, say, tag);
+    const reply = R.failure(ROUTES[route] ? route : '', info, say, tag);
+    return route === 'phoneNumber' ? phone.withFallback(reply) : reply;
   }
 };
 

@@ -22,6 +22,7 @@ const NUMBERS = [
   ['ZHENZI_CHECK_HOURLY_CAP', 60, 0, 100000], // validateCode + checkVerified per caller per hour
   ['ZHENZI_VERIFY_SECONDS', 600, 1, 86400], // how long a verification counts for checkVerified
   ['ZHENZI_ROUTE_DAILY_CAP', 20, 0, 100000], // calls per caller per day of each opted-in route
+  ['ZHENZI_PHONE_HOURLY_CAP', 10, 0, 1000], // one-tap verifications (phoneNumber) per caller per hour
 ];
 
 // Routes a deployer may turn on; each hands callers something (an SMS cannon, the account's
@@ -135,6 +136,7 @@ function read() {
         budget: { rule: [0, n.ZHENZI_DAILY_BUDGET, 0], name: 'ZHENZI_DAILY_BUDGET' },
         checks: { rule: [0, n.ZHENZI_CHECK_HOURLY_CAP, HOUR_MS], name: 'ZHENZI_CHECK_HOURLY_CAP' },
         route: { rule: [0, n.ZHENZI_ROUTE_DAILY_CAP, 0], name: 'ZHENZI_ROUTE_DAILY_CAP' },
+        phone: { rule: [0, n.ZHENZI_PHONE_HOURLY_CAP, HOUR_MS], name: 'ZHENZI_PHONE_HOURLY_CAP' },
       },
     },
   };

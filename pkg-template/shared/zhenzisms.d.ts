@@ -48,6 +48,8 @@ export interface Verified {
   token: string;
   /** ms since the epoch */
   expiresAt: number;
+  /** How the number was proved: an SMS code, or WeChat's one tap (手机号快速验证). */
+  via?: 'sms' | 'phone';
 }
 
 /** What WeChat's getPhoneNumber / getRealtimePhoneNumber button hands its handler (e.detail). */
@@ -59,14 +61,21 @@ export interface PhoneNumberEvent {
  *  offer the SMS code instead. */
 export interface PhoneNumberAnswer {
   /** 'success'; answered on the phone: 'user_deny' | 'no_permission' | 'no_code' (base library
-   *  < 2.21.2) | 'not_cloud' (direct mode) | 'error' (callFunction failed, 9105); else the
-   *  function's own tag. */
-  code: 'success' | 'user_deny' | 'no_permission' | 'no_code' | 'not_cloud' | 'error' | (string & {});
+   *  < 2.21.2) | 'not_cloud' (direct mode) | 'error' (callFunction failed, 9105); answered by the
+   *  cloud function's `phoneNumber` route (`error` is the table's 94xx row, or 100 / 9101 / 9202):
+   *  'invalid_code' (used, expired or forged: 9401) | 'quota' (9402) | 'busy' (9403) |
+   *  'no_permission' (config.json: 9404) | 'not_available' (the account may not use it: 9405) |
+   *  'other_app' (9406) | 'stale_code' (9407) | 'wechat_error' (9408) | 'timeout' (9101) |
+   *  'bad_number' (not a mainland number: 100) | 'no_code' (100) | 'error' (100, the per-user
+   *  cap, …) | 'no_openid'. */
+  code: 'success' | 'user_deny' | 'no_permission' | 'no_code' | 'not_cloud' | 'error'
+    | 'invalid_code' | 'quota' | 'busy' | 'not_available' | 'other_app' | 'stale_code' | 'wechat_error' | 'timeout' | 'bad_number'
+    | (string & {});
   /** A short sentence for the user (Chinese). */
   msg?: string;
-  /** On success: the number, as the SMS path answers it. */
+  /** On success: the number, canonical 11 digits, as checkVerified answers it. */
   number?: string;
-  /** On success: the signed proof, the same as a validated SMS code gives. */
+  /** On success: the signed proof, the same as a validated SMS code gives (via 'phone'). */
   verified?: Verified;
   /** 'sms': offer the SMS code instead. */
   fallback?: 'sms';

@@ -59,7 +59,7 @@ function topLevelResults(tap) {
 
 test('the cloud suites are found by their backend (the stand-in\'s createCloudSdk)', () => {
   const names = suites.map((f) => path.relative(ROOT, f).split(path.sep).join('/'));
-  for (const expected of ['tests/cloudmode/function.test.js', 'tests/cloudmode/attacks.test.js', 'tests/codes/cloud.test.js', 'tests/tencent/cloud-function.test.js']) {
+  for (const expected of ['tests/cloudmode/function.test.js', 'tests/cloudmode/attacks.test.js', 'tests/codes/cloud.test.js', 'tests/tencent/cloud-function.test.js', 'tests/cloudmode/phone.test.js']) {
     assert.ok(names.includes(expected), expected + ' runs on the real SDK too');
   }
 });

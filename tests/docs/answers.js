@@ -14,7 +14,8 @@ function answerOf(value, second) {
   return 'ok';
 }
 
-const SUCCESS = new Set([0, 'ok']);
+// 0: a vendor result; 'ok': validateCode; 'success': verifyPhoneNumber's answer.
+const SUCCESS = new Set([0, 'ok', 'success']);
 
 /** Check the calls a block made against its `expect` option; throws with what went wrong. */
 function judge(calls, expect, where) {
@@ -44,7 +45,7 @@ function judge(calls, expect, where) {
   if (bad.length) fail(`not a success: ${bad.map((c) => `${c.method} → ${c.answers[0]}`).join(', ')}`);
 }
 
-const CLIENT_CALLS = ['send', 'sendCode', 'balance', 'findSmsByMessageId', 'validateCode', 'createCode'];
+const CLIENT_CALLS = ['send', 'sendCode', 'balance', 'findSmsByMessageId', 'validateCode', 'createCode', 'verifyPhoneNumber'];
 const HOOKS = ['success', 'fail', 'complete'];
 
 /** Record every call of the vendor client and each answer it gets, without changing what it does. */

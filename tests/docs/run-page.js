@@ -50,14 +50,25 @@ function cloudEnv(sb, marker) {
 function simulatorFor(root, sb, cloud, extra) {
   const options = { root, requestDomains: [sb.url], mode: { mathRandomThrows: true } };
   let mp = null;
+  let routedSdk = null;
   if (cloud) {
     const sdk = createCloudSdk();
     const routed = Object.assign({}, sdk, { callFunction: (o) => mp.wx.cloud.callFunction({ name: o.name, data: o.data }) });
+    routedSdk = sdk;
     options.cloudFunctions = Object.assign({ zhenzisms: path.join(DIST_CLOUD, 'index.js') }, extra);
     options.cloudRequire = (name) => (name === 'wx-server-sdk' ? routed : undefined);
   }
   mp = createMiniProgram(options);
+  mp.docCloud = options.cloudFunctions ? routedSdk : null; // the phone-number fixture, for `phone`
   return mp;
+}
+
+// What a tap hands its handler: a plain tap, or with `phone` the getPhoneNumber button's event after
+// the user consented, carrying a code the phone-number fixture issued for the fixture's number.
+function tapEvent(block, marker, mp) {
+  if (!marker.flags.has('phone')) return { type: 'tap', detail: {} };
+  if (!mp.docCloud) throw new Error(`${block.id}: phone needs cloud (the code is exchanged by the cloud function)`);
+  return { type: 'getphonenumber', detail: { errMsg: 'getPhoneNumber:ok', code: mp.docCloud.phone.issue({ phoneNumber: FIXTURE.number }) } };
 }
 
 function defineFixture(mp, sb) {
@@ -99,7 +110,7 @@ async function runPage(block, sb) {
         await mp.pending();
         for (const handler of taps) {
           if (typeof page[handler] !== 'function') throw new Error(`${block.id}: the page has no handler ${handler}`);
-          page[handler]({ type: 'tap', detail: {} });
+          page[handler](tapEvent(block, marker, mp));
           await mp.pending();
         }
       } else if (taps.length) {

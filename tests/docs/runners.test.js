@@ -77,6 +77,14 @@ test('page: taps run in order with what the user typed; a wrong expectation, a m
   await assert.rejects(runners.runPage(block('page expect=none', 'console.log(undefinedName);'), sandbox), /undefinedName is not defined/);
 });
 
+test('page phone: the tap is the getPhoneNumber button\'s event with a fresh code; without the flag the tap has none and falls back to SMS', async () => {
+  const page = "var zhenzisms = require('../../utils/zhenzisms.js');\nzhenzisms.client.initCloud({ name: 'zhenzisms' });\nPage({\n  onPhone: function (e) { zhenzisms.client.verifyPhoneNumber(function () {}, e); },\n});";
+  const r = await runners.runPage(block('page cloud phone tap=onPhone,onPhone', page), sandbox);
+  assert.deepEqual(r.calls.map((c) => c.answers[0]), ['success', 'success'], 'each tap a new code');
+  await assert.rejects(runners.runPage(block('page cloud tap=onPhone', page), sandbox), /not a success: verifyPhoneNumber → no_code/);
+  await assert.rejects(runners.runPage(block('page phone tap=onPhone', page), sandbox), /phone needs cloud/);
+});
+
 test('cloud: a function that answers {ok: false} fails; the guide\'s sign-in function passes', async () => {
   const login = "// cloudfunctions/login/index.js\nconst cloud = require('wx-server-sdk');\ncloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });\nexports.main = async (event) => {\n  const r = await cloud.callFunction({ name: 'zhenzisms', data: { $url: 'checkVerified', number: event.number } });\n  return { ok: r.result.code === 'success' };\n};";
   assert.equal((await runners.runCloud(block('cloud', login), sandbox)).result.ok, true);

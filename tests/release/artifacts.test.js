@@ -42,6 +42,8 @@ test('the zips pass unzip -t and hold exactly dist/utils/ and dist/cloudfunction
     const want = h.listFiles(path.join(h.ROOT, dir));
     assert.deepEqual(h.listFiles(dest), want, zip);
     assert.ok(want.includes('zhenzisms.js') && want.length >= 5, `${dir} looks like a build`);
+    // The function's config.json grants the one-tap 云调用 (上传并部署 applies it): it ships in the zip.
+    if (zip === h.NAMES.cloud) assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dest, 'config.json'), 'utf8')).permissions.openapi, ['phonenumber.getPhoneNumber']);
     for (const f of want) {
       assert.ok(fs.readFileSync(path.join(dest, f)).equals(fs.readFileSync(path.join(h.ROOT, dir, f))), `${zip}: ${f} byte for byte`);
       assert.equal(fs.statSync(path.join(dest, f)).mode & 0o777, 0o644, `${zip}: ${f} is rw-r--r--`);
