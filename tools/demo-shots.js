@@ -29,7 +29,7 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 /** The built SDK, for its real error texts; scripted client calls around it. */
 function scriptedSdk(real) {
-  const queue = { sendCode: [], validateCode: [], balance: [], findSmsByMessageId: [] };
+  const queue = { sendCode: [], validateCode: [], balance: [], findSmsByMessageId: [], verifyPhoneNumber: [] };
   const answer = (name, cb) => {
     const next = queue[name].shift();
     if (!next) throw new Error(`demo-shots: no reply scripted for ${name}`);
@@ -43,6 +43,7 @@ function scriptedSdk(real) {
     validateCode: (cb) => answer('validateCode', cb),
     balance: (cb) => answer('balance', cb),
     findSmsByMessageId: (cb) => answer('findSmsByMessageId', cb),
+    verifyPhoneNumber: (cb) => answer('verifyPhoneNumber', cb),
   };
   return { sdk: { client, errorInfo: real.errorInfo, errorTable: real.errorTable }, queue };
 }
@@ -69,6 +70,8 @@ async function shoot(real, pageRel, { globalData, steps, cloudReplies = [], maxH
       input: async (sel, value) => { page.comp.querySelector(sel).dispatchEvent('input', { detail: { value } }); await flush(); },
       tap: async (sel) => { page.comp.querySelector(sel).dispatchEvent('tap'); await flush(); await flush(); await flush(); },
       tapCodeButton: async () => { page.comp.querySelector('#code-btn').querySelector('#btn').dispatchEvent('tap'); await flush(); await flush(); },
+      // WeChat's answer to a tap on the open-type getPhoneNumber button (the user's choice).
+      phoneTap: async (detail) => { page.comp.querySelector('#one-tap').dispatchEvent('getphonenumber', { detail }); await flush(); await flush(); await flush(); },
       wait: (ms) => {
         offset += ms;
         const button = page.comp.querySelector('#code-btn');
@@ -116,15 +119,35 @@ const ok = (data) => ({ statusCode: 200, errMsg: 'cloud.callFunction:ok', data: 
 
 /** The states worth a picture: file name → how to get there. */
 function states() {
+  const smsForm = (a) => a.tap('#other-number');
   const sent = async (a) => {
+    await smsForm(a);
     await a.input('#phone', NUMBER);
     a.queue.sendCode.push(ok('发送成功'));
     await a.tapCodeButton();
   };
+  const oneTap = async (a, answer) => {
+    await a.tap('#agree');
+    a.queue.verifyPhoneNumber.push(answer);
+    await a.phoneTap(answer.code === 'success' ? { errMsg: 'getPhoneNumber:ok', code: 'wx-code' } : { errMsg: 'getPhoneNumber:fail user deny' });
+  };
   return [
-    ['login-empty.png', 'pages/login/login', {}],
+    ['login-one-tap.png', 'pages/login/login', {}],
+    ['login-one-tap-signed-in.png', 'pages/login/login', {
+      cloudReplies: [{ code: 'success', number: NUMBER, verifiedAt: T0, via: 'phone' }],
+      steps: (a) => oneTap(a, { code: 'success', number: NUMBER, verified: { token: 'zv2.x.y', expiresAt: T0 + 600000 }, msg: '验证通过' }),
+    }],
+    ['login-sms-fallback.png', 'pages/login/login', {
+      steps: (a) => oneTap(a, { code: 'user_deny', fallback: 'sms', msg: '未授权手机号，请用短信验证码验证' }),
+    }],
+    ['login-empty.png', 'pages/login/login', {
+      steps: smsForm,
+    }],
     ['login-filled.png', 'pages/login/login', {
-      steps: (a) => a.input('#phone', NUMBER),
+      steps: async (a) => {
+        await smsForm(a);
+        await a.input('#phone', NUMBER);
+      },
     }],
     ['login-countdown.png', 'pages/login/login', {
       steps: async (a) => {
@@ -145,7 +168,7 @@ function states() {
       },
     }],
     ['login-signed-in.png', 'pages/login/login', {
-      cloudReplies: [{ code: 'success', number: NUMBER, verifiedAt: T0 }],
+      cloudReplies: [{ code: 'success', number: NUMBER, verifiedAt: T0, via: 'sms' }],
       steps: async (a) => {
         await sent(a);
         await a.input('#code', '284913');
@@ -157,9 +180,10 @@ function states() {
     ['developer.png', 'pages/tools/tools', {
       maxHeight: 1240,
       globalData: {
+        lastSignIn: { number: '138****8000', via: 'phone', at: T0 + 61000 },
         devLog: [
-          { op: 'login', mode: 'cloud', at: T0 + 62000, request: { name: 'login', data: { number: NUMBER } }, response: { code: 'success', number: NUMBER, verifiedAt: T0 + 61000 }, error: null },
-          { op: 'validateCode', mode: 'cloud', at: T0 + 61000, request: { number: NUMBER, code: '******' }, response: 'ok', error: null },
+          { op: 'login', mode: 'cloud', at: T0 + 62000, request: { name: 'login', data: { number: NUMBER } }, response: { code: 'success', number: NUMBER, verifiedAt: T0 + 61000, via: 'phone' }, error: null },
+          { op: 'verifyPhoneNumber', mode: 'cloud', at: T0 + 61000, request: { errMsg: 'getPhoneNumber:ok', code: '(一次性 code)' }, response: { code: 'success', number: NUMBER, msg: '验证通过' }, error: null },
         ],
       },
       steps: async (a) => {

@@ -10,6 +10,7 @@ App({
     target: 'sandbox',   // direct mode: 'sandbox' | 'real' (config.real)
     applied: '',         // the mode the client was last set up in ('' = not yet)
     lastMessageId: '',   // messageId of the last direct-mode code, pre-filled on the developer page
+    lastSignIn: null,    // {number (masked), via: 'phone' | 'sms' | '', at}: the developer page shows the path
     devLog: [],          // see devlog.js
     cloudReady: false,
   },

@@ -524,6 +524,88 @@ describe('login page, cloud mode, real zhenzisms and login cloud functions', () 
   });
 });
 
+describe('login page, one tap first (cloud mode), real SDK and real cloud functions', () => {
+  /** The user agrees, taps 「微信手机号快捷登录」 and WeChat fires bindgetphonenumber with `detail`. */
+  async function tapOneTap(flow, detail) {
+    if (!flow.page.data.agreed) flow.page.onToggleAgree();
+    assert.equal(flow.page.data.oneTapReady, true, 'one tap offered in cloud mode');
+    flow.page.onGetPhoneNumber({ type: 'getphonenumber', detail });
+    assert.equal(flow.page.data.oneTapBusy, true, 'the button shows it is busy');
+    await flow.mp.pending();
+  }
+
+  test('one tap: WeChat\'s code → zhenzisms → login, signed in; the developer page shows via phone', async () => {
+    const flow = await openLogin({ mode: 'cloud' });
+    assert.equal(flow.page.data.smsForm, false, 'the page opens on one tap');
+    const number = '13400134100';
+    const code = flow.cloud.phone.issue({ phoneNumber: number });
+    await tapOneTap(flow, { errMsg: 'getPhoneNumber:ok', code });
+    assertSignedIn(flow.page, number);
+    assert.equal(flow.page.data.user.viaText, loginLogic.viaText('phone'));
+    assert.equal(flow.page.data.oneTapBusy, false);
+    const logged = flow.mp.app.globalData.devLog[0];
+    assert.equal(logged.op, 'login');
+    assert.deepEqual([logged.response.code, logged.response.number, logged.response.via], ['success', number, 'phone'], 'the login function accepted the one-tap proof through checkVerified');
+    assert.deepEqual(flow.cloud.phone.calls, [{ code }], 'exchanged once, by the cloud function');
+    assert.equal(sandbox.inbox(number).length, 0, 'no SMS');
+    assert.ok(!JSON.stringify(flow.mp.app.globalData.devLog).includes(code), 'WeChat\'s one-time code is not kept on the phone');
+    const tools = flow.mp.openPage('pages/tools/tools');
+    await flow.mp.pending();
+    assert.deepEqual(plain(tools.data.signIn), toolsLogic.signInRows({ number: `${number.slice(0, 3)}****${number.slice(7)}`, via: 'phone' }));
+    assert.match(tools.data.signIn[1].value, /via: phone/);
+    assert.deepEqual(flow.mp.errors, []);
+  });
+
+  test('a decline: the SMS form by itself with one line; the SMS code then signs in, via sms', async () => {
+    const flow = await openLogin({ mode: 'cloud' });
+    await tapOneTap(flow, { errMsg: 'getPhoneNumber:fail user deny' });
+    assert.equal(flow.page.data.smsForm, true);
+    assert.equal(flow.page.data.fallbackNote, '你没有授权手机号，请用短信验证码登录');
+    assert.equal(flow.page.data.user, null);
+    assert.equal(flow.cloud.phone.calls.length, 0, 'nothing asked of WeChat');
+    const number = '13400134101';
+    const { code } = await requestCode(flow, number);
+    typeCode(flow.page, code);
+    await tapLogin(flow);
+    assertSignedIn(flow.page, number);
+    assert.equal(flow.mp.app.globalData.devLog[0].response.via, 'sms');
+    assert.equal(flow.page.data.user.viaText, loginLogic.viaText('sms'));
+    assert.equal(flow.mp.app.globalData.lastSignIn.via, 'sms');
+  });
+
+  test('no permission on the phone, and a used code at the function: the SMS form by itself, nothing signed in', async () => {
+    const flow = await openLogin({ mode: 'cloud' });
+    await tapOneTap(flow, { errMsg: 'getPhoneNumber:fail no permission' });
+    assert.equal(flow.page.data.fallbackNote, '本小程序暂不能用微信手机号快捷登录，请用短信验证码登录');
+    flow.page.onBackToOneTap();
+    assert.equal(flow.page.data.smsForm, false);
+    const code = flow.cloud.phone.issue({ phoneNumber: '13400134102' });
+    await tapOneTap(flow, { errMsg: 'getPhoneNumber:ok', code });
+    flow.page.onSignOut();
+    await tapOneTap(flow, { errMsg: 'getPhoneNumber:ok', code }); // the same code again: WeChat's 40029
+    assert.equal(flow.page.data.smsForm, true);
+    assert.equal(flow.page.data.fallbackNote, '微信手机号快捷登录没有成功，请用短信验证码登录');
+    assert.equal(flow.page.data.user, null);
+    const answer = flow.mp.app.globalData.devLog[0];
+    assert.equal(answer.op, 'verifyPhoneNumber');
+    assert.deepEqual([answer.response.code, answer.response.fallback, answer.error.code], ['invalid_code', 'sms', 9401]);
+  });
+
+  test('as shipped (touristappid: direct mode on the sandbox): the button says why and opens the SMS form', async () => {
+    const flow = await openLogin({ mode: 'auto', appid: 'touristappid', expectMode: 'direct' });
+    assert.equal(flow.page.data.oneTapReady, false);
+    flow.page.onToggleAgree();
+    flow.page.onOneTapBlocked();
+    assert.equal(flow.page.data.smsForm, true);
+    assert.equal(flow.page.data.fallbackNote, loginLogic.oneTapUnavailable('tourist'));
+    const number = '13800138110';
+    const { code } = await requestCode(flow, number);
+    typeCode(flow.page, code);
+    await tapLogin(flow);
+    assertSignedIn(flow.page, number);
+  });
+});
+
 describe('developer page, direct mode (sandbox)', () => {
   test('balance shows the sandbox\'s balance; lookup shows the record of the code just sent', async () => {
     const flow = await openLogin();

@@ -83,6 +83,27 @@ test('login: the primary button spans the form, disabled is pale green (not grey
   assert.equal(ready['#verify'].width, empty['#verify'].width);
 });
 
+test('login, one tap first: 「微信手机号快捷登录」 spans the page in green, 「其他手机号登录」 right under it as the second choice', async () => {
+  const m = await measure('login-one-tap.png', ['#one-tap', '#other-number', '.agree', '.title']);
+  assert.ok(m['#one-tap'].width > 300, 'full width');
+  assert.equal(m['#other-number'].width, m['#one-tap'].width);
+  assert.equal(m['#other-number'].x, m['#one-tap'].x, 'aligned');
+  assert.equal(m['#one-tap'].x, m['.title'].x, 'aligned with the heading');
+  assert.deepEqual(rgb(m['#one-tap'].background), [7, 193, 96], 'the primary colour');
+  assert.notDeepEqual(rgb(m['#other-number'].background), [7, 193, 96], 'the other one is not');
+  const gap = m['#other-number'].y - m['#one-tap'].bottom;
+  assert.ok(gap > 0 && gap <= 24, `right under it (${gap} px)`);
+  assert.ok(m['.agree'].y > m['#other-number'].bottom, 'the consent below both');
+});
+
+test('login, after a decline: the one line sits above the number field, and the way back to one tap under the button', async () => {
+  const m = await measure('login-sms-fallback.png', ['.fallback-note', '.field', '#verify', '#back-one-tap']);
+  assert.equal(m['.fallback-note'].text, '你没有授权手机号，请用短信验证码登录');
+  assert.ok(m['.fallback-note'].bottom <= m['.field'].y, 'above the first field');
+  assert.ok(m['.fallback-note'].height < 24, 'one line');
+  assert.ok(m['#back-one-tap'].y >= m['#verify'].bottom, 'the way back under the button');
+});
+
 test('login: "获取验证码" keeps its width when it counts, and its colours are readable', async () => {
   const idle = await measure('login-filled.png', ['#btn', '#code']);
   const counting = await measure('login-countdown.png', ['#btn', '#code']);

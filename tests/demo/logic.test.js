@@ -271,7 +271,9 @@ describe('SDK set-up and sendCode arguments', () => {
 describe('the login cloud function reply', () => {
   test('signs in only on a complete success', () => {
     assert.deepEqual(login.loginOutcome({ code: 'success', number: '13800138000', verifiedAt: 1700000000000 }),
-      { ok: true, number: '13800138000', verifiedAt: 1700000000000 });
+      { ok: true, number: '13800138000', verifiedAt: 1700000000000, via: '' });
+    for (const via of ['phone', 'sms']) assert.equal(login.loginOutcome({ code: 'success', number: '13800138000', verifiedAt: 1, via }).via, via);
+    assert.equal(login.loginOutcome({ code: 'success', number: '13800138000', verifiedAt: 1, via: 'toString' }).via, '', 'only a known path');
     for (const r of [null, {}, { code: 'not_verified', msg: 'x' }, { code: 'success' }, { code: 'success', number: '138' },
       { code: 'success', number: '', verifiedAt: 1 }, { code: 'ok', number: '13800138000', verifiedAt: 1 }]) {
       const o = login.loginOutcome(r);
@@ -281,7 +283,55 @@ describe('the login cloud function reply', () => {
   });
 });
 
+describe('login page logic: one tap first, SMS the fallback', () => {
+  test('one tap only in cloud mode; in the sandbox the line says why and sends to SMS', () => {
+    assert.equal(login.oneTapReady('cloud'), true);
+    assert.equal(login.oneTapReady('direct'), false);
+    assert.equal(login.oneTapReady(''), false);
+    const line = login.oneTapUnavailable('tourist');
+    assert.match(line, /本地沙箱/);
+    assert.match(line, /游客 appid/);
+    assert.match(line, /短信验证码/);
+    assert.ok(!line.includes('\n'), 'one line');
+    assert.match(login.oneTapUnavailable(''), /^本地沙箱不能用微信手机号快捷登录，请用短信验证码登录$/);
+  });
+
+  test('an answer signs in only with a verified 11-digit number; fallback gives one line; anything else an error', () => {
+    assert.deepEqual(login.phoneOutcome({ code: 'success', number: '13800138000', verified: { token: 't', expiresAt: 1 } }), { ok: true, number: '13800138000' });
+    for (const a of [null, undefined, 'success', {}, { code: 'success' }, { code: 'success', number: '138' }, { code: 'success', number: 13800138000 }, { code: 'ok', number: '13800138000' }]) {
+      const o = login.phoneOutcome(a);
+      assert.equal(o.ok, false, JSON.stringify(a));
+      assert.equal(o.fallback, false);
+      assert.equal(o.field, 'form');
+    }
+    const lines = new Set();
+    for (const code of ['user_deny', 'no_permission', 'no_code', 'not_available', 'invalid_code', 'quota', 'error', 'weird']) {
+      const o = login.phoneOutcome({ code, fallback: 'sms', msg: '长长的原因' });
+      assert.equal(o.ok, false);
+      assert.equal(o.fallback, true, code);
+      assert.match(o.line, /短信验证码/, code);
+      assert.ok(o.line.length <= 30 && !o.line.includes('\n'), `one short line: ${o.line}`);
+      lines.add(o.line);
+    }
+    assert.ok(lines.size >= 3, 'a decline, no permission and an old WeChat are said apart');
+  });
+
+  test('the signed-in line names the path', () => {
+    assert.match(login.viaText('phone'), /微信手机号/);
+    assert.match(login.viaText('sms'), /短信验证码/);
+    assert.equal(login.viaText(''), '');
+    assert.equal(login.viaText('constructor'), '');
+  });
+});
+
 describe('developer page logic', () => {
+  test('the last sign-in: the number and the path that verified it', () => {
+    assert.deepEqual(tools.signInRows(null), []);
+    assert.deepEqual(tools.signInRows({ number: '138****8000', via: 'phone', at: 1 }), [{ label: '号码', value: '138****8000' }, { label: '验证方式', value: '微信手机号快速验证（via: phone）' }]);
+    assert.match(tools.signInRows({ number: '138****8000', via: 'sms' })[1].value, /短信验证码/);
+    assert.match(tools.signInRows({ number: '138****8000', via: '' })[1].value, /未说明/);
+  });
+
   test('balance text shows the number', () => {
     assert.equal(tools.balanceText(537), '剩余短信：537 条');
     assert.ok(tools.balanceText('12').includes('12'));

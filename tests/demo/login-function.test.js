@@ -53,9 +53,16 @@ describe('login cloud function', () => {
     const s = standIn({ code: 'success', number: '13800138000', verifiedAt });
     const out = await s.main({ number: ' 13800138000 ' });
     assert.deepEqual(s.calls, [{ name: 'zhenzisms', data: { $url: 'checkVerified', number: '13800138000' } }]);
-    assert.deepEqual(out, { code: 'success', number: '13800138000', verifiedAt });
+    assert.deepEqual(out, { code: 'success', number: '13800138000', verifiedAt, via: '' });
     assert.equal(s.sdk.inits.length, 1);
     assert.equal(s.sdk.inits[0].env, s.sdk.DYNAMIC_CURRENT_ENV);
+  });
+
+  test('either path signs in: via (phone: one tap, sms: a code) is handed on; anything else is not a path', async () => {
+    for (const [via, said] of [['phone', 'phone'], ['sms', 'sms'], ['email', ''], [{ $ne: 1 }, '']]) {
+      const out = await standIn({ code: 'success', number: '13800138000', verifiedAt: 7, via }).main({ number: '13800138000' });
+      assert.deepEqual(out, { code: 'success', number: '13800138000', verifiedAt: 7, via: said }, JSON.stringify(via));
+    }
   });
 
   test('not_verified is passed on with its message', async () => {
@@ -99,6 +106,6 @@ describe('login cloud function', () => {
   test('signs in as the number zhenzisms vouches for, not one the event names', async () => {
     const s = standIn((o) => ({ code: 'success', number: o.data.number, verifiedAt: 5 }));
     const out = await s.main({ number: '13800138000', verifiedAt: 999, openid: 'someone-else' });
-    assert.deepEqual(out, { code: 'success', number: '13800138000', verifiedAt: 5 });
+    assert.deepEqual(out, { code: 'success', number: '13800138000', verifiedAt: 5, via: '' });
   });
 });

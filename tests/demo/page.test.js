@@ -25,7 +25,7 @@ const KINDS = { 100: 'input', 109: 'limit', 110: 'auth', 9100: 'network', 9101: 
 
 function fakeSdk() {
   const calls = [];
-  const queue = { sendCode: [], validateCode: [], balance: [], findSmsByMessageId: [] };
+  const queue = { sendCode: [], validateCode: [], balance: [], findSmsByMessageId: [], verifyPhoneNumber: [] };
   const answer = (name, cb) => {
     const next = queue[name].shift();
     if (!next) throw new Error(`no reply queued for ${name}`);
@@ -48,6 +48,7 @@ function fakeSdk() {
     balance(cb) { calls.push(['balance']); answer('balance', cb); },
     findSmsByMessageId(cb, id) { calls.push(['findSmsByMessageId', id]); answer('findSmsByMessageId', cb); },
     validateCode(cb, number, code) { calls.push(['validateCode', number, code]); return answer('validateCode', cb); },
+    verifyPhoneNumber(cb, e) { calls.push(['verifyPhoneNumber', JSON.parse(JSON.stringify(e))]); return answer('verifyPhoneNumber', cb); },
   };
   const errorInfo = (code) => ({
     code, kind: KINDS[code] || 'server', reason: `原因${code}`, message: `reason ${code}`, solution: `办法${code}`, retriable: code >= 9100,
@@ -120,7 +121,13 @@ function open(t, pageRel, { globalData, envVersion = 'release', appId = 'wx01234
 // Most tests are about one mode, set as the developer page sets it; `shipped` opens the page as the
 // demo starts (config.mode 'auto', no mode chosen yet).
 const inMode = (o, mode) => Object.assign({}, o, { globalData: Object.assign({ mode }, o && o.globalData) });
-const openLogin = (t, o) => open(t, 'pages/login/login', inMode(o, 'cloud'));
+// The SMS form, as 「其他手机号登录」 opens it (the page opens on one tap: see 'one tap first').
+const openLogin = (t, o) => {
+  const p = open(t, 'pages/login/login', inMode(o, 'cloud'));
+  p.comp.instance.onOtherNumber();
+  return p;
+};
+const openOneTap = (t, o) => open(t, 'pages/login/login', inMode(o, 'cloud'));
 const shipped = (t, pageRel, o) => open(t, pageRel, o);
 
 /** Number typed, code sent (cloud mode), code typed, consent given. */
@@ -343,7 +350,9 @@ describe('login page: what the user sees', () => {
     assert.equal(p.app.globalData.devLog[0].op, 'login');
 
     await p.tap('#sign-out');
-    assert.ok(p.comp.querySelector('#verify'), 'signed out: the form again');
+    assert.ok(p.has('#one-tap') && !p.has('#verify'), 'signed out: one tap first again');
+    await p.tap('#other-number');
+    assert.ok(p.comp.querySelector('#verify'), 'and the SMS form behind it');
     assert.equal(p.loginEnabled(), false, 'with the code cleared');
   });
 
@@ -380,6 +389,91 @@ describe('login page: what the user sees', () => {
   });
 });
 
+describe('login page: one tap first, SMS the fallback', () => {
+  // bindgetphonenumber of the open-type button, as WeChat fires it after the user's choice.
+  const answerTap = async (p, detail) => {
+    p.comp.querySelector('#one-tap').dispatchEvent('getphonenumber', { detail });
+    await flush();
+    await flush();
+  };
+
+  test('opens with 「微信手机号快捷登录」 first and 「其他手机号登录」 under it; nothing for developers', (t) => {
+    const p = openOneTap(t);
+    assert.equal(p.text('#one-tap'), '微信手机号快捷登录');
+    assert.equal(attrOf(p.comp, '#one-tap', 'type'), 'primary');
+    assert.equal(p.text('#other-number'), '其他手机号登录');
+    assert.equal(p.has('#phone') || p.has('#verify'), false, 'the SMS form waits behind 「其他手机号登录」');
+    assert.match(p.text('.agree'), /用户协议.*隐私政策/);
+    assert.doesNotMatch(p.all(), DEVELOPER_MATTER);
+  });
+
+  test('the real getPhoneNumber button only once the terms are agreed; before, a tap asks for them', async (t) => {
+    const p = openOneTap(t);
+    assert.notEqual(attrOf(p.comp, '#one-tap', 'open-type'), 'getPhoneNumber', 'no consent asked in vain');
+    await p.tap('#one-tap');
+    assert.equal(p.text('.agree-error'), '请先阅读并同意用户协议和隐私政策');
+    assert.equal(p.calls.filter((c) => c[0] === 'verifyPhoneNumber').length, 0);
+    await p.tap('#agree');
+    assert.equal(attrOf(p.comp, '#one-tap', 'open-type'), 'getPhoneNumber');
+    assert.equal(p.text('.agree-error'), '');
+  });
+
+  test('a code: verifyPhoneNumber gets the event as it came, the login function signs in, the page says via one tap', async (t) => {
+    const p = openOneTap(t);
+    await p.tap('#agree');
+    p.reply('verifyPhoneNumber', { code: 'success', number: '15871770252', verified: { token: 't', expiresAt: T0 + 1 }, msg: '验证通过' });
+    p.cloud.replies.push({ result: { code: 'success', number: '15871770252', verifiedAt: T0, via: 'phone' } });
+    await answerTap(p, { errMsg: 'getPhoneNumber:ok', code: 'wx-code-1' });
+    await flush();
+    assert.equal(p.calls.find((c) => c[0] === 'verifyPhoneNumber')[1].detail.code, 'wx-code-1', 'the event as it came');
+    assert.deepEqual(p.cloud.calls, [{ name: config.loginFunctionName, data: { number: '15871770252' } }]);
+    assert.equal(p.text('.done-title'), '登录成功');
+    assert.equal(p.text('.done-via'), '已通过微信手机号快速验证');
+    assert.deepEqual(p.app.globalData.lastSignIn, { number: '158****0252', via: 'phone', at: T0 });
+    assert.ok(!JSON.stringify(p.app.globalData.devLog).includes('wx-code-1'), 'WeChat\'s one-time code is not kept for the developer page');
+    assert.doesNotMatch(p.all(), DEVELOPER_MATTER);
+  });
+
+  test('a decline, no permission, an old WeChat or a failed exchange: the SMS form by itself, with one line', async (t) => {
+    for (const [answer, line] of [
+      [{ code: 'user_deny', fallback: 'sms', msg: '未授权手机号，请用短信验证码验证' }, '你没有授权手机号，请用短信验证码登录'],
+      [{ code: 'no_permission', fallback: 'sms', msg: 'x' }, '本小程序暂不能用微信手机号快捷登录，请用短信验证码登录'],
+      [{ code: 'no_code', fallback: 'sms', msg: 'x' }, '微信版本较低，请用短信验证码登录'],
+      [{ code: 'invalid_code', fallback: 'sms', msg: 'x', error: { code: 9401, kind: 'input' } }, '微信手机号快捷登录没有成功，请用短信验证码登录'],
+    ]) {
+      const p = openOneTap(t);
+      await p.tap('#agree');
+      p.reply('verifyPhoneNumber', answer);
+      await answerTap(p, { errMsg: 'getPhoneNumber:fail user deny' });
+      assert.ok(p.has('#phone') && p.has('#verify'), `${answer.code}: the SMS form`);
+      assert.equal(p.comp.querySelectorAll('.fallback-note').length, 1);
+      assert.equal(p.text('.fallback-note'), line);
+      assert.equal(p.cloud.calls.length, 0, 'no sign-in attempted');
+      assert.equal(p.comp.data.oneTapBusy, false);
+      assert.doesNotMatch(p.all(), DEVELOPER_MATTER);
+      assert.equal(p.app.globalData.devLog[0].op, 'verifyPhoneNumber', 'the developer page has the answer');
+      // The SMS path then works as always, and the way back to one tap is there.
+      assert.ok(p.has('#back-one-tap'));
+      await p.tap('#back-one-tap');
+      assert.ok(p.has('#one-tap') && !p.has('.fallback-note'));
+      t.mock.timers.reset();
+    }
+  });
+
+  test('the sandbox (direct mode): the button says one tap needs the cloud and opens the SMS form', async (t) => {
+    const p = shipped(t, 'pages/login/login', { appId: 'touristappid' });
+    assert.equal(p.app.globalData.mode, 'direct');
+    assert.notEqual(attrOf(p.comp, '#one-tap', 'open-type'), 'getPhoneNumber');
+    await p.tap('#agree');
+    assert.notEqual(attrOf(p.comp, '#one-tap', 'open-type'), 'getPhoneNumber', 'not even once agreed');
+    await p.tap('#one-tap');
+    assert.ok(p.has('#phone'), 'the SMS form');
+    assert.equal(p.text('.fallback-note'), login.oneTapUnavailable('tourist'));
+    assert.equal(p.has('#back-one-tap'), false, 'no way back to what cannot work');
+    assert.equal(p.calls.filter((c) => c[0] === 'verifyPhoneNumber').length, 0);
+  });
+});
+
 describe('developer page', () => {
   const openTools = (t, o) => open(t, 'pages/tools/tools', inMode(o, 'cloud'));
 
@@ -389,6 +483,17 @@ describe('developer page', () => {
     assert.equal(attrOf(p.comp, '#mode-switch', 'checked'), false);
     assert.equal(p.text('.mode-hint'), tools.modeHint('direct'));
     assert.ok(p.all().includes('本地沙箱'));
+  });
+
+  test('shows the last sign-in and which path verified it', async (t) => {
+    const p = openTools(t, { globalData: { lastSignIn: { number: '158****0252', via: 'phone', at: T0 } } });
+    await flush();
+    assert.match(p.text('.sign-in'), /158\*\*\*\*0252/);
+    assert.match(p.text('.sign-in'), /微信手机号快速验证（via: phone）/);
+    t.mock.timers.reset();
+    const none = openTools(t);
+    await flush();
+    assert.match(none.text('.sign-in'), /还没有登录/);
   });
 
   test('shows the mode, its settings (never the secret) and the SDK error table', async (t) => {

@@ -1,9 +1,11 @@
-// The demo's backend step after an SMS login: sign the user in only if the `zhenzisms` cloud
-// function confirms that THIS user (the caller's openid, which WeChat passes along to
-// zhenzisms) verified THIS number a moment ago. The page's own 'ok' proves nothing here: a modified
-// client can skip validateCode and call this function directly.
+// The demo's backend step after a login by either path — WeChat's one tap (手机号快速验证) or an SMS
+// code: sign the user in only if the `zhenzisms` cloud function confirms that THIS user (the
+// caller's openid, which WeChat passes along to zhenzisms) verified THIS number a moment ago. Both
+// paths leave the same record there, so one question covers both; `via` says which it was. The
+// page's own word proves nothing here: a modified client can skip the check and call this directly.
 //
-// Event: {number}. Answer: {code: 'success', number, verifiedAt} or {code: 'not_verified', msg}.
+// Event: {number}. Answer: {code: 'success', number, verifiedAt, via: 'phone' | 'sms' | ''} or
+// {code: 'not_verified', msg}.
 'use strict';
 
 const cloud = require('wx-server-sdk');
@@ -36,5 +38,7 @@ exports.main = async (event) => {
 
   // Signed in. A real backend would now find or create the user bound to OPENID and result.number
   // (e.g. a `users` collection) and return its own session; the demo returns what it trusted.
-  return { code: 'success', number: result.number, verifiedAt: result.verifiedAt };
+  // How zhenzisms says the number was proved: 'phone' (one tap) or 'sms'; '' if it said neither.
+  const via = result.via === 'phone' || result.via === 'sms' ? result.via : '';
+  return { code: 'success', number: result.number, verifiedAt: result.verifiedAt, via };
 };

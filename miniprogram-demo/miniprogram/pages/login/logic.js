@@ -193,14 +193,62 @@ function directAccount(config, target) {
 }
 
 /**
- * What the login cloud function answered → {ok, number, verifiedAt} or {ok: false, text}. Only a
- * complete 'success' signs in; anything else (not_verified, an odd reply) does not.
+ * What the login cloud function answered → {ok, number, verifiedAt, via} or {ok: false, text}. Only
+ * a complete 'success' signs in; anything else (not_verified, an odd reply) does not. `via` is how
+ * zhenzisms says the number was proved ('sms' or 'phone'), '' when it did not say.
  */
 function loginOutcome(result) {
   if (result && result.code === 'success' && typeof result.number === 'string' && result.number && result.verifiedAt != null) {
-    return { ok: true, number: result.number, verifiedAt: result.verifiedAt };
+    return { ok: true, number: result.number, verifiedAt: result.verifiedAt, via: viaText(result.via) ? result.via : '' };
   }
   return { ok: false, field: 'form', text: '登录未完成，请重新获取验证码' };
+}
+
+// How a number was proved, in the user's words (the signed-in view) and the developer's.
+const VIA_TEXT = { phone: '已通过微信手机号快速验证', sms: '已通过短信验证码验证' };
+
+/** The signed-in view's line for `via`, '' for none. */
+function viaText(via) {
+  return Object.prototype.hasOwnProperty.call(VIA_TEXT, via) ? VIA_TEXT[via] : '';
+}
+
+// ---- one tap (WeChat's 手机号快速验证): first choice in cloud mode, SMS the fallback ----
+
+/** One tap needs cloud mode: the zhenzisms cloud function exchanges WeChat's code. */
+function oneTapReady(mode) {
+  return mode === 'cloud';
+}
+
+/**
+ * The one line shown above the SMS form when the page moved there by itself: why one tap did not
+ * work, for a tap that could not start (`mode` not cloud: the sandbox, with `reason`).
+ */
+function oneTapUnavailable(reason) {
+  const why = WHY_DIRECT[reason] ? `（${WHY_DIRECT[reason]}）` : '';
+  return `本地沙箱不能用微信手机号快捷登录${why}，请用短信验证码登录`;
+}
+
+const FALLBACK_LINE = {
+  user_deny: '你没有授权手机号，请用短信验证码登录',
+  no_permission: '本小程序暂不能用微信手机号快捷登录，请用短信验证码登录',
+  not_available: '本小程序暂不能用微信手机号快捷登录，请用短信验证码登录',
+  no_code: '微信版本较低，请用短信验证码登录',
+};
+const FALLBACK_OTHER = '微信手机号快捷登录没有成功，请用短信验证码登录';
+
+/**
+ * client.verifyPhoneNumber's answer → {ok: true, number} (a verified number: sign in with it),
+ * {ok: false, fallback: true, line} (open the SMS form with that one line), or {ok: false, field,
+ * text} (an error where SMS would not help either). Never success without an 11-digit number.
+ */
+function phoneOutcome(answer) {
+  const a = answer && typeof answer === 'object' ? answer : {};
+  if (a.code === 'success' && typeof a.number === 'string' && /^1[3-9]\d{9}$/.test(a.number)) return { ok: true, number: a.number };
+  if (a.fallback === 'sms') {
+    const line = Object.prototype.hasOwnProperty.call(FALLBACK_LINE, a.code) ? FALLBACK_LINE[a.code] : FALLBACK_OTHER;
+    return { ok: false, fallback: true, line };
+  }
+  return { ok: false, fallback: false, field: 'form', text: '登录失败，请稍后再试' };
 }
 
 /** Whether the login button is enabled. */
@@ -226,5 +274,9 @@ module.exports = {
   applyMode,
   directAccount,
   loginOutcome,
+  viaText,
+  oneTapReady,
+  oneTapUnavailable,
+  phoneOutcome,
   canLogin,
 };

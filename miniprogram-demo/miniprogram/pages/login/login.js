@@ -1,9 +1,13 @@
-// SMS login. The page wires UI events to the SDK; decisions and texts live in logic.js.
-// utils/zhenzisms.js (and its .wasm.br) are copied in by ../../../../build.sh from dist/utils/.
+// Login: one tap first (WeChat's 手机号快速验证, 「微信手机号快捷登录」), the SMS code as the fallback
+// (「其他手机号登录」, or by itself when the tap is declined or cannot work). The page wires UI events
+// to the SDK; decisions and texts live in logic.js. utils/zhenzisms.js (and its .wasm.br) are copied
+// in by ../../../../build.sh from dist/utils/.
 //
-// Cloud mode (default): sendCode and validateCode run in the cloud function `zhenzisms`; after 'ok'
-// the page calls the cloud function `login`, which signs in only if zhenzisms confirms that this user
-// verified this number (the page's 'ok' alone proves nothing to a backend).
+// Cloud mode (default): the button's event goes to client.verifyPhoneNumber, which has the cloud
+// function `zhenzisms` exchange WeChat's code; sendCode and validateCode run there too. After either
+// proof the page calls the cloud function `login`, which signs in only if zhenzisms confirms that this
+// user verified this number (the page's word alone proves nothing to a backend). Direct mode (the
+// local sandbox) has no function to exchange the code: the button says so and opens the SMS form.
 const zhenzisms = require('../../utils/zhenzisms.js');
 const config = require('../../config.js');
 const devlog = require('../../devlog.js');
@@ -35,6 +39,10 @@ Page({
     user: null,        // {number (masked), verifiedAt} once signed in
     showDevLink: false,
     banner: '',        // one line while the page runs against the local sandbox (development builds)
+    smsForm: false,    // false: the one-tap view; true: the SMS form
+    fallbackNote: '',  // why the page moved to the SMS form by itself (one line), or ''
+    oneTapReady: false, // one tap can work here (cloud mode)
+    oneTapBusy: false, // the cloud function is exchanging WeChat's code
   },
 
   onLoad() {
@@ -57,7 +65,8 @@ Page({
   showBanner() {
     const g = getApp().globalData;
     const banner = isDevelopmentBuild() ? logic.sandboxBanner(g.mode, g.target, g.modeReason) : '';
-    if (banner !== this.data.banner) this.setData({ banner });
+    const oneTapReady = logic.oneTapReady(g.mode);
+    if (banner !== this.data.banner || oneTapReady !== this.data.oneTapReady) this.setData({ banner, oneTapReady });
   },
 
   /** setData that also recomputes whether the login button is enabled. */
@@ -100,6 +109,50 @@ Page({
 
   onToggleAgree() {
     this.setData({ agreed: !this.data.agreed, agreeError: '' });
+  },
+
+  // ---- one tap ----
+
+  // The plain 「微信手机号快捷登录」 (no open-type): the terms are not agreed yet, or one tap cannot
+  // work here (the sandbox): say so, and in the second case open the SMS form.
+  onOneTapBlocked() {
+    if (!this.data.oneTapReady) {
+      this.openSmsForm(logic.oneTapUnavailable(getApp().globalData.modeReason));
+      return;
+    }
+    this.setData({ agreeError: '请先阅读并同意用户协议和隐私政策' });
+  },
+
+  // bindgetphonenumber: the event as it comes (a code after consent; errMsg '…fail user deny' etc.).
+  onGetPhoneNumber(e) {
+    if (this.data.oneTapBusy) return;
+    const detail = (e && e.detail) || {};
+    this.update({ oneTapBusy: true, formError: '', agreeError: '' });
+    client.verifyPhoneNumber((answer) => {
+      const outcome = logic.phoneOutcome(answer);
+      // WeChat's code is a one-time credential: the developer page sees only whether there was one.
+      this.log('verifyPhoneNumber', { errMsg: detail.errMsg || '', code: detail.code ? '(一次性 code)' : '' }, answer, answer && answer.error ? answer.error : null);
+      if (outcome.ok) {
+        this.signIn(outcome.number);
+        return;
+      }
+      this.update({ oneTapBusy: false });
+      if (outcome.fallback) this.openSmsForm(outcome.line);
+      else this.showError(outcome);
+    }, e);
+  },
+
+  onOtherNumber() {
+    this.update({ smsForm: true, fallbackNote: '', formError: '', agreeError: '' });
+  },
+
+  onBackToOneTap() {
+    this.update(Object.assign({}, NO_ERRORS, { smsForm: false, fallbackNote: '' }));
+  },
+
+  /** The SMS form, with one line saying why the page came here by itself. */
+  openSmsForm(line) {
+    this.update({ smsForm: true, fallbackNote: line || '', formError: '' });
   },
 
   // bind:send of <sms-code-button>: the button is locked until start() or reset().
@@ -165,15 +218,18 @@ Page({
     const app = getApp();
     const done = (outcome) => {
       if (outcome.ok) {
-        this.update({ verifying: false, code: '', codeComplete: false, user: { number: logic.maskPhone(outcome.number), verifiedAt: outcome.verifiedAt } });
+        const masked = logic.maskPhone(outcome.number);
+        // For the developer page: which path verified this sign-in (zhenzisms's `via`).
+        app.globalData.lastSignIn = { number: masked, via: outcome.via, at: outcome.verifiedAt };
+        this.update({ verifying: false, oneTapBusy: false, fallbackNote: '', code: '', codeComplete: false, user: { number: masked, verifiedAt: outcome.verifiedAt, viaText: logic.viaText(outcome.via) } });
       } else {
-        this.update({ verifying: false });
+        this.update({ verifying: false, oneTapBusy: false });
         this.showError(outcome);
       }
     };
     if (app.globalData.mode !== 'cloud') {
       this.log('login', { number }, { local: true, note: '直连模式没有后端：验证码只在手机上校验过，不能作为服务端登录凭据' }, null);
-      done({ ok: true, number, verifiedAt: Date.now() });
+      done({ ok: true, number, verifiedAt: Date.now(), via: 'sms' });
       return;
     }
     if (!app.ensureCloud()) {
@@ -196,7 +252,7 @@ Page({
   },
 
   onSignOut() {
-    this.update(Object.assign({}, NO_ERRORS, { user: null, code: '', codeComplete: false, sentTo: '' }));
+    this.update(Object.assign({}, NO_ERRORS, { user: null, code: '', codeComplete: false, sentTo: '', smsForm: false, fallbackNote: '' }));
   },
 });
 

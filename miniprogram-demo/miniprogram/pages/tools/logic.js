@@ -114,4 +114,19 @@ function errorView(info) {
   };
 }
 
-module.exports = { errorView, balanceText, checkMessageId, recordView, routeRefusal, ROUTE_OFF, settingsRows, modeHint, errorRows };
+// zhenzisms's `via` → the path that verified the number, for developers.
+const VIA = { phone: '微信手机号快速验证（via: phone）', sms: '短信验证码（via: sms）' };
+
+/**
+ * The last sign-in (app.globalData.lastSignIn: {number (masked), via, at}) → rows for the page, or
+ * [] before any. `via` is what zhenzisms's checkVerified said, through the login function.
+ */
+function signInRows(last) {
+  if (!last || typeof last !== 'object' || !last.number) return [];
+  return [
+    { label: '号码', value: String(last.number) },
+    { label: '验证方式', value: VIA[last.via] || '未说明（via 为空：直连模式或旧的 zhenzisms）' },
+  ];
+}
+
+module.exports = { signInRows, errorView, balanceText, checkMessageId, recordView, routeRefusal, ROUTE_OFF, settingsRows, modeHint, errorRows };

@@ -1,5 +1,5 @@
-// Developer page: mode and target, settings, balance, lookup by messageId, the last requests and
-// the SDK's error table. It works on the same shared client as the login page (zhenzisms.client).
+// Developer page: mode and target, settings, the last sign-in and the path that verified it (one
+// tap or SMS), balance, lookup by messageId, the last requests and the SDK's error table. It works on the same shared client as the login page (zhenzisms.client).
 const zhenzisms = require('../../utils/zhenzisms.js');
 const config = require('../../config.js');
 const devlog = require('../../devlog.js');
@@ -26,6 +26,7 @@ Page({
     lookupError: null,
     log: [],
     errors: [],
+    signIn: [], // the last sign-in: number and which path verified it (via)
   },
 
   onLoad() {
@@ -38,7 +39,7 @@ Page({
     const g = getApp().globalData;
     const messageId = this.data.messageId || g.lastMessageId || '';
     this.showMode();
-    this.setData({ messageId, messageIdValid: logic.checkMessageId(messageId).valid });
+    this.setData({ messageId, messageIdValid: logic.checkMessageId(messageId).valid, signIn: logic.signInRows(g.lastSignIn) });
     this.showLog();
   },
 
