@@ -254,6 +254,26 @@ pub fn limits_take(input: &str) -> String {
     ok(Json::obj(vec![("slots", slots), ("warn", warn)]))
 }
 
+/// `{now, limits, uses?}` as `limits_take` reads them → `{ok: {slots}}`: each limit with a use
+/// given back (a send that sent nothing), for a host whose slot another call changed since it
+/// claimed it, so the give-back counts from what is stored now. Server module only.
+#[cfg(any(feature = "server", test))]
+pub fn limits_give(input: &str) -> String {
+    let v = match arg(input, "input") {
+        Ok(v) => v,
+        Err(e) => return err(&e),
+    };
+    let now = now(&v);
+    if !(now > 0.0 && now.is_finite()) {
+        return err(&Error::new(CONFIG, "now must be a time in ms"));
+    }
+    let all = limits(&v).unwrap_or_default();
+    let uses = uses(&v);
+    let n = |i: usize| uses.get(i).copied().unwrap_or(1);
+    let slots = (0..all.len()).map(|i| slot(&all[i].given_back(now, n(i))));
+    ok(Json::obj(vec![("slots", Json::Arr(slots.collect()))]))
+}
+
 /// `config` as `buildRequest` reads it → `{ok: {}}` or `{err}` whose `field` and `problem` say
 /// which setting is wrong and how (`apiUrl` `not_https`, `appSecret` `missing`…). Server only.
 #[cfg(any(feature = "server", test))]
@@ -604,6 +624,14 @@ mod tests {
             format!(
                 r#"[{{"sentAt":{t},"day":{day},"count":1}},{{"sentAt":{t},"day":{day},"count":1000}}]"#
             )
+        );
+        // Given back from what is stored now: 985 − 15 of this day.
+        let r = parsed(limits_give(&format!(
+            r#"{{"now":{t},"limits":[[5,{day},985,0,1000]],"uses":[15]}}"#
+        )));
+        assert_eq!(
+            r.get("ok").unwrap().get("slots").unwrap().to_string(),
+            format!(r#"[{{"sentAt":5,"day":{day},"count":970}}]"#)
         );
         // A count that is not a whole number ≥ 1 counts once.
         let r = parsed(limits_take(&format!(

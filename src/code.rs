@@ -238,6 +238,17 @@ impl Limit {
         }
     }
 
+    /// The limit with a use counted `uses` times given back at `now` (it sent nothing): this
+    /// period's count less `uses`, never below 0; the time of the last use is kept.
+    pub fn given_back(&self, now: f64, uses: u32) -> Limit {
+        let period = self.period(now);
+        Limit {
+            day: period,
+            count: self.used_in(period).saturating_sub(uses),
+            ..*self
+        }
+    }
+
     /// Whether `uses` more take this limit to 80 % of its cap or past it for the first time.
     pub fn nears_cap_uses(&self, now: f64, uses: u32) -> bool {
         let before = u64::from(self.used_in(self.period(now)));
@@ -867,6 +878,11 @@ mod tests {
                 .0,
             1
         );
+        // Given back: 5 − 3, never below 0, and nothing of yesterday's to give back.
+        assert_eq!(l.given_back(T0, 3).count, 2);
+        assert_eq!(l.given_back(T0, 9).count, 0);
+        assert_eq!(l.given_back(T0 + 86_400_000.0, 1).count, 0);
+        assert_eq!(l.given_back(T0, 3).sent_at, l.sent_at);
     }
 
     #[test]

@@ -180,10 +180,15 @@ function retaker(c, items, uses) {
   };
 }
 
+// Gives one use of a shared slot back, from what is stored now (the core's arithmetic).
+function giver(c, uses) {
+  return (i, limit) => access.core.limitsGive({ now: c.now, limits: [limit], uses: [uses ? uses[i] : 1] }).ok.slots[0];
+}
+
 // Claims `items` as the core answered: → release(), or a Refusal thrown.
 /** @returns {Promise<() => Promise<any>>} */
 async function claimed(c, held, taken, extra, what, uses) {
-  const release = /** @type {any} */ (await limits.claim(c.store, held, taken.slots, extra, retaker(c, held.items, uses)));
+  const release = /** @type {any} */ (await limits.claim(c.store, held, taken.slots, extra, retaker(c, held.items, uses), giver(c, uses)));
   if (release && release.refused) throw release.refused;
   if (!release) throw refuse(9201, what, R.SAY.busy);
   warnNear(taken.warn, held.items);
@@ -365,11 +370,21 @@ async function validateCode(event, c) {
   return answer('code_used');
 }
 
+// A backend's freshness demand: seconds above 0 (a number, or its text), Infinity when not given;
+// anything else is refused (100), never read as "not given".
+function maxAge(event) {
+  const v = event.maxAgeSeconds;
+  if (v === undefined || v === null || v === '') return Infinity;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+  if (!(n > 0 && isFinite(n))) throw refuse(100, 'maxAgeSeconds must be a number of seconds above 0', R.SAY.badInput);
+  return n;
+}
+
 // {number?, token?, maxAgeSeconds?} → did the CALLER verify (this number) within the age?
 async function checkVerified(event, c) {
   const s = c.s;
   const now = Date.now();
-  const maxMs = Math.min(s.verifyMs, (asked(event, 'maxAgeSeconds') || Infinity) * 1000);
+  const maxMs = Math.min(s.verifyMs, maxAge(event) * 1000);
   const no = (why) => ({ code: 'not_verified', msg: '该用户最近没有验证过这个号码', data: '该用户最近没有验证过这个号码', detail: why });
   const yes = (number, mark) => ({ code: 'success', number: number, verifiedAt: mark.at, via: mark.via });
   const given = text(event, 'number');
@@ -413,8 +428,9 @@ async function send(event, c) {
     clientIp: c.ip, // the platform's, never the event's
   };
   const items = [routeItem(c, 'send')].concat(smsItems(c));
-  // A long text is billed as several SMS: the budgets count them all (a template, once).
-  const parts = partsOf(p.templateId ? null : { message: p.message }, 0, access.core.smsParts);
+  // A long text is billed as several SMS: the budgets count them all. A template's own text is
+  // on Zhenzi's side: its parameters alone are counted (at least what it is billed).
+  const parts = partsOf({ message: p.templateId ? (p.templateParams || []).join('') : p.message }, 0, access.core.smsParts);
   const release = await useLimits(c, items, 'send', usesOf(items, parts));
   const reply = await zhenzi('send', p, c.s); // the core decides text or template (request::send_op)
   if (reply.error && ['timeout', 'network', 'http', 'reply'].indexOf(reply.error.kind) < 0) await release();

@@ -73,7 +73,8 @@ async function sendCodeSms(o) {
   const params = Object.assign({ number: o.number, messageId: messageId, clientIp: o.clientIp, code: o.code, requireCode: true }, o.content);
   const sent = await o.call('send', params);
   if (sent.code === 0) return { ok: { messageId: messageId } };
-  const err = Object.assign({}, sent.error || o.errorInfo(1000, String(sent.data)));
+  // `remote`: the detail may be Zhenzi's own words (for the log only, as Tencent's are).
+  const err = Object.assign({}, sent.error || o.errorInfo(1000, String(sent.data)), { remote: true });
   // A reply from Zhenzi (or a refusal before sending) is definite; a timeout or a lost
   // connection is not: the SMS may have been sent.
   err.unsure = UNSURE.indexOf(err.kind) >= 0;

@@ -47,6 +47,8 @@ export function normalizeNumber(raw: string): Answer<string>;
  *  each limit as it must be stored after one more use counted `uses[i]` times (default 1), or
  *  the first refusal (`limit`: its index). */
 export function limitsTake(input: Json): Answer<{ slots: Slot[]; warn: number[] }>;
+/** Node's module only: the same input → each limit with that use given back (it sent nothing). */
+export function limitsGive(input: Json): Answer<{ slots: Slot[] }>;
 /** Node's module only: the parts a carrier bills an SMS of `text` as (70 UTF-16 units, then 67 a part). */
 export function smsParts(text: string): Answer<number>;
 /** Node's module only: a Zhenzi configuration → `{ok: {}}` or `{err}` whose `field` and

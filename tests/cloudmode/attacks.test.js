@@ -242,9 +242,9 @@ test('a verified result a backend can trust: checkVerified answers for the calle
     const key = 'verify-key-for-both-functions-0123456789';
     const audience = f.cloudSdk.context.ENV; // getWXContext().ENV where it was issued
     assert.equal(verifyToken(token, { key, audience, openid: 'openid-alice', number: VICTIM, now: clock.now - 500000 }).ok.number, VICTIM);
-    assert.equal(verifyToken(token, { key: 'another key', audience, now: clock.now - 500000 }).err, 'bad signature');
-    assert.equal(verifyToken(token, { key, audience, now: clock.now }).err, 'expired');
-    assert.equal(verifyToken(token, { key, audience, now: NaN }).err, 'expired', 'fails closed');
+    assert.equal(verifyToken(token, { key: 'another key', audience, openid: 'openid-alice', now: clock.now - 500000 }).err, 'bad signature');
+    assert.equal(verifyToken(token, { key, audience, openid: 'openid-alice', now: clock.now }).err, 'expired');
+    assert.equal(verifyToken(token, { key, audience, openid: 'openid-alice', now: NaN }).err, 'expired', 'fails closed');
   } finally {
     clock.restore();
   }
