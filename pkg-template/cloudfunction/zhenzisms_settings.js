@@ -125,7 +125,10 @@ function read() {
     ok: {
       provider: provider,
       config: { route: 'direct', apiUrl: raw('ZHENZI_API_URL') || undefined, appId: appId, appSecret: secret },
-      key: raw('ZHENZI_CODE_KEY') || 'zhenzisms-code-key:' + stable,
+      // ZHENZI_CODE_KEY, else derived from the provider's secret and, when set, the token key:
+      // an appSecret that ever shipped in a direct-mode package is known to anyone who unpacked
+      // it, so a deployment with a token key keys its codes and documents by a secret of its own.
+      key: raw('ZHENZI_CODE_KEY') || 'zhenzisms-code-key:' + stable + (verifyKey ? '|' + verifyKey : ''),
       verifyKey: verifyKey, // '' = tokens are off
       audience: raw('ZHENZI_TOKEN_AUDIENCE'), // '' = the environment's id (getWXContext().ENV)
       budgetMs: n.ZHENZI_TIMEOUT_MS,

@@ -101,7 +101,8 @@ function codeFromInbox(sb, number) {
 // see what was stored; the function itself trusts them only by their MAC.)
 function documents(db, kind) {
   const { openBody } = require(path.join(FUNCTION_DIR, 'zhenzisms_store.js'));
-  const key = process.env.ZHENZI_CODE_KEY || 'zhenzisms-code-key:' + (process.env.ZHENZI_APP_SECRET || process.env.TENCENT_SECRET_KEY || '');
+  const e = process.env;
+  const key = e.ZHENZI_CODE_KEY || 'zhenzisms-code-key:' + (e.ZHENZI_APP_SECRET || e.TENCENT_SECRET_KEY || '') + (e.ZHENZI_VERIFY_KEY ? '|' + e.ZHENZI_VERIFY_KEY : '');
   return db.dump('sms-record').filter((d) => !kind || d.kind === kind).map((d) => ({ _id: d._id, kind: d.kind, seq: d.seq, body: openBody(d, key), _openid: d._openid }));
 }
 
