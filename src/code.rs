@@ -157,7 +157,12 @@ impl Limit {
     /// infinite time refuses: every comparison with NaN is false.
     pub fn check(&self, now: f64) -> Result<(), Error> {
         let since = now - self.sent_at;
-        if !(self.sent_at == 0.0 || (self.sent_at.is_finite() && since >= self.cooldown_ms)) {
+        // A limit without a cooldown (exactly 0: a NaN one still refuses) never reads the time
+        // of the last use, so a use another instance stamped a few ms ahead refuses nothing.
+        let cooling = self.cooldown_ms != 0.0;
+        if cooling
+            && !(self.sent_at == 0.0 || (self.sent_at.is_finite() && since >= self.cooldown_ms))
+        {
             let detail = match self.wait_seconds(now) {
                 Some(wait) => ["retry in ", &int_text(wait), " s"].concat(),
                 None => "retry later".to_string(),
@@ -877,6 +882,24 @@ mod tests {
                 .unwrap_err()
                 .0,
             1
+        );
+        // No cooldown: a last use stamped ahead of `now` (another instance, a later call that
+        // wrote first) refuses nothing; with one, it still does.
+        let ahead = Limit {
+            cooldown_ms: 0.0,
+            sent_at: T0 + 5.0,
+            ..l
+        };
+        assert!(ahead.check(T0).is_ok() && ahead.check_uses(T0, 1).is_ok());
+        assert_eq!(
+            Limit {
+                cooldown_ms: 1.0,
+                ..ahead
+            }
+            .check(T0)
+            .unwrap_err()
+            .code,
+            9201
         );
         // Given back: 5 − 3, never below 0, and nothing of yesterday's to give back.
         assert_eq!(l.given_back(T0, 3).count, 2);
