@@ -230,10 +230,11 @@ fn limit_err(i: usize, retry_after: Option<i64>, e: &Error) -> String {
     Json::obj(fields).text()
 }
 
-/// `{now, limits: [[sentAt, day, count, cooldownMs, cap, windowMs?], …]}` → `{ok: {slots:
-/// [{sentAt, day, count}, …], warn: [i, …]}}`, each limit as it must be stored after one more
-/// use at `now` (`warn`: the limits this use takes to 80 % of their cap), or the first refusal
-/// (`limit_err`). The cloud function's budgets and route caps, decided here. Server module only.
+/// `{now, limits: [[sentAt, day, count, cooldownMs, cap, windowMs?], …], uses?: [n, …]}` →
+/// `{ok: {slots: [{sentAt, day, count}, …], warn: [i, …]}}`, each limit as it must be stored
+/// after one more use at `now`, counted `uses[i]` times (`warn`: the limits this use takes to
+/// 80 % of their cap), or the first refusal (`limit_err`), also when the use's count would pass
+/// a cap. The cloud function's budgets and route caps, decided here. Server module only.
 #[cfg(any(feature = "server", test))]
 pub fn limits_take(input: &str) -> String {
     let v = match arg(input, "input") {
@@ -245,11 +246,32 @@ pub fn limits_take(input: &str) -> String {
         return err(&Error::new(CONFIG, "now must be a time in ms"));
     }
     let all = limits(&v).unwrap_or_default();
-    if let Err((i, e)) = code::check_all(&all, now) {
+    let uses = uses(&v);
+    if let Err((i, e)) = code::check_all_uses(&all, &uses, now) {
         return limit_err(i, all[i].wait_seconds(now), &e);
     }
-    let (slots, warn) = taken(&all, now);
+    let (slots, warn) = taken(&all, &uses, now);
     ok(Json::obj(vec![("slots", slots), ("warn", warn)]))
+}
+
+/// `{now, limits, uses?}` as `limits_take` reads them → `{ok: {slots}}`: each limit with a use
+/// given back (a send that sent nothing), for a host whose slot another call changed since it
+/// claimed it, so the give-back counts from what is stored now. Server module only.
+#[cfg(any(feature = "server", test))]
+pub fn limits_give(input: &str) -> String {
+    let v = match arg(input, "input") {
+        Ok(v) => v,
+        Err(e) => return err(&e),
+    };
+    let now = now(&v);
+    if !(now > 0.0 && now.is_finite()) {
+        return err(&Error::new(CONFIG, "now must be a time in ms"));
+    }
+    let all = limits(&v).unwrap_or_default();
+    let uses = uses(&v);
+    let n = |i: usize| uses.get(i).copied().unwrap_or(1);
+    let slots = (0..all.len()).map(|i| slot(&all[i].given_back(now, n(i))));
+    ok(Json::obj(vec![("slots", Json::Arr(slots.collect()))]))
 }
 
 /// `config` as `buildRequest` reads it → `{ok: {}}` or `{err}` whose `field` and `problem` say
@@ -336,24 +358,46 @@ fn slots_after(v: &Json) -> Result<Option<(Json, Json)>, String> {
         return Ok(None);
     }
     let at = now(v);
-    if let Err((i, e)) = code::check_all(&all, at) {
+    let uses = uses(v);
+    if let Err((i, e)) = code::check_all_uses(&all, &uses, at) {
         return Err(limit_err(i, all[i].wait_seconds(at), &e));
     }
-    Ok(Some(taken(&all, at)))
+    Ok(Some(taken(&all, &uses, at)))
 }
 
 /// `(slots, warn)`: every limit after one more use at `now`, and the indices of those that use
 /// takes to 80 % of their cap.
 #[cfg(any(feature = "server", test))]
-fn taken(all: &[Limit], now: f64) -> (Json, Json) {
+fn taken(all: &[Limit], uses: &[u32], now: f64) -> (Json, Json) {
+    let n = |i: usize| uses.get(i).copied().unwrap_or(1);
     let warn = (0..all.len())
-        .filter(|&i| all[i].nears_cap(now))
+        .filter(|&i| all[i].nears_cap_uses(now, n(i)))
         .map(|i| Json::num(i as f64))
         .collect();
-    (
-        Json::Arr(all.iter().map(|l| slot(&l.after(now))).collect()),
-        Json::Arr(warn),
-    )
+    let after = (0..all.len()).map(|i| slot(&all[i].after_uses(now, n(i))));
+    (Json::Arr(after.collect()), Json::Arr(warn))
+}
+
+/// `uses: [n, …]`, how many times this use counts against each limit (a long SMS is billed as
+/// several parts: `sms_parts`); 1 where it is not given, at least 1, at most 1000.
+#[cfg(any(feature = "server", test))]
+fn uses(v: &Json) -> Vec<u32> {
+    let Some(Json::Arr(items)) = v.get("uses") else {
+        return vec![];
+    };
+    let one = |x: &Json| {
+        x.as_f64()
+            .filter(|n| n.is_finite())
+            .unwrap_or(1.0)
+            .clamp(1.0, 1000.0) as u32
+    };
+    items.iter().map(one).collect()
+}
+
+/// The parts a carrier bills for an SMS of `text` (`code::sms_parts`): `{ok: n}`. Server only.
+#[cfg(any(feature = "server", test))]
+pub fn sms_parts(text: &str) -> String {
+    ok(Json::num(code::sms_parts(text) as f64))
 }
 
 /// `{number, code, now, key, record?}` → `{ok: {result, record, number}}` or `{err}` (9001:
@@ -565,6 +609,35 @@ mod tests {
         assert_eq!(r.get("retryAfter"), Some(&Json::num(59.0)));
         let r = parsed(limits_take(r#"{"limits":[]}"#));
         assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(9001.0)));
+        // A use that counts 15 times (a 1000-character SMS): refused where 15 more pass the cap,
+        // stored as 15 where they fit; the other limit counts once.
+        let r = parsed(limits_take(&format!(
+            r#"{{"now":{t},"limits":[[0,0,0,0,0],[1,{day},990,0,1000]],"uses":[1,15]}}"#
+        )));
+        assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(9202.0)));
+        assert_eq!(r.get("limit"), Some(&Json::num(1.0)));
+        let r = parsed(limits_take(&format!(
+            r#"{{"now":{t},"limits":[[0,0,0,0,0],[1,{day},985,0,1000]],"uses":[1,15]}}"#
+        )));
+        assert_eq!(
+            r.get("ok").unwrap().get("slots").unwrap().to_string(),
+            format!(
+                r#"[{{"sentAt":{t},"day":{day},"count":1}},{{"sentAt":{t},"day":{day},"count":1000}}]"#
+            )
+        );
+        // Given back from what is stored now: 985 − 15 of this day.
+        let r = parsed(limits_give(&format!(
+            r#"{{"now":{t},"limits":[[5,{day},985,0,1000]],"uses":[15]}}"#
+        )));
+        assert_eq!(
+            r.get("ok").unwrap().get("slots").unwrap().to_string(),
+            format!(r#"[{{"sentAt":5,"day":{day},"count":970}}]"#)
+        );
+        // A count that is not a whole number ≥ 1 counts once.
+        let r = parsed(limits_take(&format!(
+            r#"{{"now":{t},"limits":[[1,{day},9,0,10]],"uses":[-5]}}"#
+        )));
+        assert!(r.get("ok").is_some());
         // codeIssue answers the same slots beside the code, and names a refusing limit.
         let entropy = [7u8; 64];
         let r = parsed(code_issue(

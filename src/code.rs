@@ -157,7 +157,12 @@ impl Limit {
     /// infinite time refuses: every comparison with NaN is false.
     pub fn check(&self, now: f64) -> Result<(), Error> {
         let since = now - self.sent_at;
-        if !(self.sent_at == 0.0 || (self.sent_at.is_finite() && since >= self.cooldown_ms)) {
+        // A limit without a cooldown (exactly 0: a NaN one still refuses) never reads the time
+        // of the last use, so a use another instance stamped a few ms ahead refuses nothing.
+        let cooling = self.cooldown_ms != 0.0;
+        if cooling
+            && !(self.sent_at == 0.0 || (self.sent_at.is_finite() && since >= self.cooldown_ms))
+        {
             let detail = match self.wait_seconds(now) {
                 Some(wait) => ["retry in ", &int_text(wait), " s"].concat(),
                 None => "retry later".to_string(),
@@ -198,6 +203,85 @@ impl Limit {
         let before = u64::from(self.used_in(self.period(now)));
         let cap = u64::from(self.cap);
         cap > 0 && before * 5 < cap * 4 && (before + 1) * 5 >= cap * 4
+    }
+}
+
+/// Uses that count more than once: a long SMS is billed as several (cloud mode's budgets count
+/// what the operator pays for). Server module only.
+#[cfg(any(feature = "server", test))]
+impl Limit {
+    /// As `check`, and refused (9202) when `uses` more would pass the cap.
+    pub fn check_uses(&self, now: f64, uses: u32) -> Result<(), Error> {
+        self.check(now)?;
+        let used = self.used_in(self.period(now));
+        if self.cap > 0 && u64::from(used) + u64::from(uses) > u64::from(self.cap) {
+            return Err(Error::new(
+                CODE_DAILY_CAP,
+                [
+                    &int_text(used.into()),
+                    " used",
+                    &self.period_text(),
+                    "; this one counts ",
+                    &int_text(uses.into()),
+                    " and the cap is ",
+                    &int_text(self.cap.into()),
+                ]
+                .concat(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The limit after a use counted `uses` times at `now` (the count saturates).
+    pub fn after_uses(&self, now: f64, uses: u32) -> Limit {
+        let period = self.period(now);
+        Limit {
+            sent_at: now,
+            day: period,
+            count: self.used_in(period).saturating_add(uses),
+            ..*self
+        }
+    }
+
+    /// The limit with a use counted `uses` times given back at `now` (it sent nothing): this
+    /// period's count less `uses`, never below 0; the time of the last use is kept.
+    pub fn given_back(&self, now: f64, uses: u32) -> Limit {
+        let period = self.period(now);
+        Limit {
+            day: period,
+            count: self.used_in(period).saturating_sub(uses),
+            ..*self
+        }
+    }
+
+    /// Whether `uses` more take this limit to 80 % of its cap or past it for the first time.
+    pub fn nears_cap_uses(&self, now: f64, uses: u32) -> bool {
+        let before = u64::from(self.used_in(self.period(now)));
+        let cap = u64::from(self.cap);
+        cap > 0 && before * 5 < cap * 4 && (before + u64::from(uses)) * 5 >= cap * 4
+    }
+}
+
+/// `check_all` where limit `i` counts `uses[i]` times (1 when not given). Server module only.
+#[cfg(any(feature = "server", test))]
+pub fn check_all_uses(limits: &[Limit], uses: &[u32], now: f64) -> Result<(), (usize, Error)> {
+    for (i, limit) in limits.iter().enumerate() {
+        let n = uses.get(i).copied().unwrap_or(1);
+        limit.check_uses(now, n).map_err(|e| (i, e))?;
+    }
+    Ok(())
+}
+
+/// The parts a carrier bills for an SMS of `text`: one up to 70 UTF-16 units, else one per 67
+/// (a long SMS carries a header in each part). Zhenzi publishes no rule of its own; this is the
+/// carriers' usual one, so cloud mode's budgets count at least what is billed. Server only.
+#[cfg(any(feature = "server", test))]
+pub fn sms_parts(text: &str) -> u32 {
+    let units = text.encode_utf16().count() as u32;
+    if units <= 70 {
+        1
+    } else {
+        units.div_ceil(67)
     }
 }
 
@@ -777,6 +861,63 @@ mod tests {
         let e = check_all(&[limit(0.0, 0, 0), at], start + 10.0).unwrap_err();
         assert_eq!((e.0, e.1.code), (1, 9202));
         assert_eq!(limit(T0, 0, 0).wait_seconds(T0 + 1500.0), Some(59));
+    }
+
+    #[test]
+    fn uses_that_count_several_times_are_refused_past_the_cap_and_warned_once() {
+        // 5 of 10 used today: 5 more fit, 6 do not; 3 more reach 80 % for the first time.
+        let l = Limit {
+            count: 5,
+            day: day_of(T0),
+            ..limit(1.0, 0, 10)
+        };
+        assert!(l.check_uses(T0, 5).is_ok());
+        assert_eq!(l.check_uses(T0, 6).unwrap_err().code, 9202);
+        assert_eq!(l.after_uses(T0, 5).count, 10);
+        assert!(l.nears_cap_uses(T0, 3) && !l.nears_cap_uses(T0, 2));
+        // Yesterday's count starts afresh: 10 at once fit.
+        assert!(l.check_uses(T0 + 86_400_000.0, 10).is_ok());
+        assert_eq!(
+            check_all_uses(&[limit(0.0, 0, 0), l], &[1, 6], T0)
+                .unwrap_err()
+                .0,
+            1
+        );
+        // No cooldown: a last use stamped ahead of `now` (another instance, a later call that
+        // wrote first) refuses nothing; with one, it still does.
+        let ahead = Limit {
+            cooldown_ms: 0.0,
+            sent_at: T0 + 5.0,
+            ..l
+        };
+        assert!(ahead.check(T0).is_ok() && ahead.check_uses(T0, 1).is_ok());
+        assert_eq!(
+            Limit {
+                cooldown_ms: 1.0,
+                ..ahead
+            }
+            .check(T0)
+            .unwrap_err()
+            .code,
+            9201
+        );
+        // Given back: 5 − 3, never below 0, and nothing of yesterday's to give back.
+        assert_eq!(l.given_back(T0, 3).count, 2);
+        assert_eq!(l.given_back(T0, 9).count, 0);
+        assert_eq!(l.given_back(T0 + 86_400_000.0, 1).count, 0);
+        assert_eq!(l.given_back(T0, 3).sent_at, l.sent_at);
+    }
+
+    #[test]
+    fn an_sms_is_billed_as_one_part_up_to_70_units_then_one_per_67() {
+        let parts = |n: usize, c: &str| sms_parts(&c.repeat(n));
+        assert_eq!((parts(0, "a"), parts(70, "验"), parts(71, "验")), (1, 1, 2));
+        assert_eq!(
+            (parts(134, "a"), parts(135, "a"), parts(1000, "验")),
+            (2, 3, 15)
+        );
+        // An emoji is two UTF-16 units, as carriers count it: 36 of them are 72 units.
+        assert_eq!((parts(35, "😀"), parts(36, "😀")), (1, 2));
     }
 
     #[test]

@@ -64,6 +64,20 @@ pub fn limits_take(input: &str) -> String {
     api::limits_take(input)
 }
 
+/// A limit's use given back (src/api.rs `limits_give`): server module only.
+#[cfg(feature = "server")]
+#[wasm_bindgen(js_name = limitsGive)]
+pub fn limits_give(input: &str) -> String {
+    api::limits_give(input)
+}
+
+/// The parts a carrier bills for an SMS of `text` (src/api.rs `sms_parts`): server module only.
+#[cfg(feature = "server")]
+#[wasm_bindgen(js_name = smsParts)]
+pub fn sms_parts(text: &str) -> String {
+    api::sms_parts(text)
+}
+
 /// A Zhenzi configuration's problem as `field` and `problem` (src/api.rs `check_config`).
 #[cfg(feature = "server")]
 #[wasm_bindgen(js_name = checkConfig)]

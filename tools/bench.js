@@ -408,7 +408,7 @@ async function benchCloudTrips() {
   const { createCloudSdk } = require(path.join(ROOT, 'tests/cloud/wx-server-sdk-standin.js'));
   const sb = await startSandbox({ port: 0, fixture: { apps: [{ appId: '10001', appSecret: 'bench-secret', appName: 'bench', balance: 1000 }] } });
   const saved = Object.assign({}, process.env);
-  Object.assign(process.env, { ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: 'bench-secret', ZHENZI_API_URL: sb.url, ZHENZI_VERIFY_KEY: 'bench-verify-key' });
+  Object.assign(process.env, { ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: 'bench-secret', ZHENZI_API_URL: sb.url, ZHENZI_VERIFY_KEY: 'bench-verify-key-0123456789abcdef-0123456789' });
   try {
     const cloudSdk = createCloudSdk({ openid: 'bench-user' });
     const index = path.join(CLOUD, 'index.js');

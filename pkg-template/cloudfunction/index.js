@@ -25,7 +25,7 @@ const settings = require('./zhenzisms_settings.js');
 const limits = require('./zhenzisms_limits.js');
 const R = require('./zhenzisms_replies.js');
 const { createStore, isMissingCollection } = require('./zhenzisms_store.js');
-const { sendCodeSms, chooseContent } = require('./zhenzisms_sms.js');
+const { sendCodeSms, chooseContent, partsOf } = require('./zhenzisms_sms.js');
 const { signToken, verifyToken } = require('./zhenzisms_token.js');
 const phone = require('./zhenzisms_phone.js');
 
@@ -152,8 +152,13 @@ const smsItems = (c) => [
 ];
 
 const routeItem = (c, route) => item('route:' + route + ':' + c.caller, c.s.rules.route, 'route');
-const checksItem = (c) => item('checks:' + c.caller, c.s.rules.checks, 'checks');
+// Shared: one caller's concurrent checks each ask the core again, so all of them are counted.
+const checksItem = (c) => item('checks:' + c.caller, c.s.rules.checks, 'checks', true);
 const phoneItem = (c) => item('phone:' + c.caller, c.s.rules.phone, 'phone');
+
+// How many times one use counts against each of `items`: an SMS limit counts the parts the
+// SMS is billed as (the core's smsParts), everything else once.
+const usesOf = (items, parts) => items.map((it) => (it.say === 'ipHour' || it.say === 'ipDay' || it.say === 'budget' ? parts : 1));
 
 // The core's refusal by one of `items` ({err, limit, retryAfter?}) as a Refusal naming its variable.
 function limitRefusal(answer, items) {
@@ -171,19 +176,24 @@ function warnNear(warn, items) {
 }
 
 // Asks the core again about one shared slot another call changed first: {slot} or {refused}.
-function retaker(c, items) {
+function retaker(c, items, uses) {
   return (i, limit) => {
-    const again = access.core.limitsTake({ now: c.now, limits: [limit] });
+    const again = access.core.limitsTake({ now: c.now, limits: [limit], uses: [uses ? uses[i] : 1] });
     if (again.err) return { refused: limitRefusal(Object.assign(again, { limit: i }), items) };
     warnNear(again.ok.warn.map(() => i), items);
     return { slot: again.ok.slots[0] };
   };
 }
 
+// Gives one use of a shared slot back, from what is stored now (the core's arithmetic).
+function giver(c, uses) {
+  return (i, limit) => access.core.limitsGive({ now: c.now, limits: [limit], uses: [uses ? uses[i] : 1] }).ok.slots[0];
+}
+
 // Claims `items` as the core answered: → release(), or a Refusal thrown.
 /** @returns {Promise<() => Promise<any>>} */
-async function claimed(c, held, taken, extra, what, busySay) {
-  const release = /** @type {any} */ (await limits.claim(c.store, held, taken.slots, extra, retaker(c, held.items)));
+async function claimed(c, held, taken, extra, what, uses, busySay) {
+  const release = /** @type {any} */ (await limits.claim(c.store, held, taken.slots, extra, retaker(c, held.items, uses), giver(c, uses)));
   if (release && release.refused) throw release.refused;
   if (!release) throw refuse(9201, what, busySay || R.SAY.busy);
   warnNear(taken.warn, held.items);
@@ -191,12 +201,22 @@ async function claimed(c, held, taken, extra, what, busySay) {
 }
 
 // Reads, checks (core) and claims `items` for one use: → release(), or a Refusal thrown.
-async function useLimits(c, items, what, busySay) {
+async function useLimits(c, items, what, uses, busySay) {
   const held = await limits.read(c.store, items);
-  const taken = access.core.limitsTake({ now: c.now, limits: held.limits });
+  const taken = access.core.limitsTake({ now: c.now, limits: held.limits, uses: uses });
   if (taken.err) throw limitRefusal(taken, items);
-  return claimed(c, held, taken.ok, null, what + ': too many calls at once', busySay);
+  return claimed(c, held, taken.ok, null, what + ': too many calls at once', uses, busySay);
 }
+
+// The core's answer to one more check (validateCode, checkVerified) on the meter as read, or
+// its refusal thrown; then the check is counted: concurrent checks by one caller each ask the
+// core again, so none goes uncounted and none passes the cap.
+function checkAllowed(c, meter) {
+  const taken = access.core.limitsTake({ now: c.now, limits: meter.limits });
+  if (taken.err) throw limitRefusal(taken, meter.items);
+  return taken.ok;
+}
+const countCheck = (c, meter, taken) => claimed(c, meter, taken, null, 'checks: too many at once');
 
 // ---- documents a page wrote (the permission lets pages write): never trusted, said once ----
 
@@ -228,13 +248,27 @@ function markOf(c, via) {
   return { at: at, expiresAt: at + c.s.verifyMs, via: via };
 }
 
+// Notes `mark` as the caller's newest verification (what checkVerified without a number
+// reads), over `seen` as read, unless a newer one was noted meanwhile.
+async function noteLatest(c, seen, caller, number, mark) {
+  for (let tries = 0; tries < 5; tries++) {
+    if (seen.body && seen.body.verified && seen.body.verified.at > mark.at) return;
+    if (await c.store.putLast(seen, { caller: caller, number: number, verified: mark })) return;
+    seen = await c.store.last(caller);
+  }
+  throw refuse(9201, 'the verified mark could not be written: too many writes at once', R.SAY.busy);
+}
+
 // Records that `caller` proved `number` (via 'sms', or 'phone' for the one-tap route).
 async function markVerified(c, caller, number, via) {
   for (let tries = 0; tries < 5; tries++) {
-    const doc = await c.store.code(caller, number);
+    const [doc, last] = await Promise.all([c.store.code(caller, number), c.store.last(caller)]);
     const mark = markOf(c, via);
     const body = Object.assign({ caller: caller, number: number, record: null, created: false }, doc.body || {}, { verified: mark });
-    if (await c.store.putCode(doc, body)) return verifiedAnswer(c, caller, number, mark);
+    if (await c.store.putCode(doc, body)) {
+      await noteLatest(c, last, caller, number, mark);
+      return verifiedAnswer(c, caller, number, mark);
+    }
   }
   throw refuse(9201, 'the verified mark could not be written: too many writes at once', R.SAY.busy);
 }
@@ -260,11 +294,12 @@ async function sendCode(event, c) {
   const minutes = Math.ceil(policy.seconds / 60);
   const chosen = chooseContent({ message: text(event, 'message'), templateId: text(event, 'templateId') }, s.sms, minutes);
   const items = codeItems(c, number).concat(smsItems(c));
+  const uses = usesOf(items, partsOf(chosen.content, policy.length, access.core.smsParts));
   const [held, doc] = await Promise.all([limits.read(c.store, items), c.store.code(c.caller, number), probe(c)]);
-  const issued = access.core.codeIssue({ number: number, now: c.now, key: s.key, policy: policy, limits: held.limits });
+  const issued = access.core.codeIssue({ number: number, now: c.now, key: s.key, policy: policy, limits: held.limits, uses: uses });
   if (issued.err) throw issued.limit === undefined ? new Refusal(issued.err, R.SAY.badInput) : limitRefusal(issued, items);
   const extra = items.map((it) => (it.subject.indexOf('caller:') === 0 ? { number: number } : null));
-  const release = await claimed(c, held, issued.ok, extra, 'another code is being sent to this number or by this user');
+  const release = await claimed(c, held, issued.ok, extra, 'another code is being sent to this number or by this user', uses);
   if (chosen.warn && s.provider.name === 'zhenzi') R.warnOnce(chosen.warn);
   const sent = await sendCodeSms({
     number: number,
@@ -302,17 +337,17 @@ async function validateCode(event, c) {
   // lost race means another check changed the record (an attempt spent, or the code used),
   // which can happen at most maxAttempts + 1 times: retry that often, so no check is dropped.
   for (let tries = 0; tries < c.s.policy.maxAttempts + 2; tries++) {
-    const [doc, last, meter] = await Promise.all([
+    const [doc, last, meter, latest] = await Promise.all([
       number ? c.store.code(c.caller, number) : null,
       c.store.slot('caller:' + c.caller),
       limits.read(c.store, [checksItem(c)]),
+      c.store.last(c.caller),
       probe(c),
     ]);
-    const taken = access.core.limitsTake({ now: c.now, limits: meter.limits });
-    if (taken.err) throw limitRefusal(taken, meter.items);
+    const taken = checkAllowed(c, meter);
     const record = doc && doc.body && doc.body.record;
     if (!record) {
-      await limits.claim(c.store, meter, taken.ok.slots);
+      await countCheck(c, meter, taken);
       const other = last.body && last.body.number && last.body.number !== number;
       return answer(other ? 'number_error' : 'empty');
     }
@@ -323,7 +358,15 @@ async function validateCode(event, c) {
     const proved = r.result === 'ok' && !doc.body.created;
     const body = Object.assign({}, doc.body, { record: r.record }, proved ? { verified: markOf(c, 'sms') } : {});
     const changed = JSON.stringify(r.record) !== JSON.stringify(record);
-    const [won] = await Promise.all([changed ? c.store.putCode(doc, body) : true, limits.claim(c.store, meter, taken.ok.slots)]);
+    // In parallel, in the second round trip: the record, the meter, and (proved) the caller's
+    // newest mark. That mark may be written by a call that then loses the record's race: only
+    // to another call of this caller's for this number (the record is the caller's own), with
+    // the right code for it, so what it says still holds.
+    const [won] = await Promise.all([
+      changed ? c.store.putCode(doc, body) : true,
+      countCheck(c, meter, taken),
+      proved ? noteLatest(c, latest, c.caller, number, body.verified) : null,
+    ]);
     if (!won) continue;
     if (r.result !== 'ok') return answer(r.result);
     if (!proved) return answer('success', { note: 'a createCode code was handed to the page, so it proves nothing: no verified mark and no token (use sendCode)' });
@@ -332,11 +375,21 @@ async function validateCode(event, c) {
   return answer('code_used');
 }
 
+// A backend's freshness demand: seconds above 0 (a number, or its text), Infinity when not given;
+// anything else is refused (100), never read as "not given".
+function maxAge(event) {
+  const v = event.maxAgeSeconds;
+  if (v === undefined || v === null || v === '') return Infinity;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
+  if (!(n > 0 && isFinite(n))) throw refuse(100, 'maxAgeSeconds must be a number of seconds above 0', R.SAY.badInput);
+  return n;
+}
+
 // {number?, token?, maxAgeSeconds?} → did the CALLER verify (this number) within the age?
 async function checkVerified(event, c) {
   const s = c.s;
   const now = Date.now();
-  const maxMs = Math.min(s.verifyMs, (asked(event, 'maxAgeSeconds') || Infinity) * 1000);
+  const maxMs = Math.min(s.verifyMs, maxAge(event) * 1000);
   const no = (why) => ({ code: 'not_verified', msg: '该用户最近没有验证过这个号码', data: '该用户最近没有验证过这个号码', detail: why });
   const yes = (number, mark) => ({ code: 'success', number: number, verifiedAt: mark.at, via: mark.via });
   const given = text(event, 'number');
@@ -345,19 +398,17 @@ async function checkVerified(event, c) {
   const token = text(event, 'token');
   const [meter, found] = await Promise.all([
     limits.read(c.store, [checksItem(c)]),
-    token ? null : number ? c.store.code(c.caller, number) : c.store.verifiedBy(c.caller),
+    token ? null : number ? c.store.code(c.caller, number) : c.store.last(c.caller),
     probe(c),
   ]);
-  const taken = access.core.limitsTake({ now: c.now, limits: meter.limits });
-  if (taken.err) throw limitRefusal(taken, meter.items);
-  await limits.claim(c.store, meter, taken.ok.slots);
+  await countCheck(c, meter, checkAllowed(c, meter));
   if (token) {
     if (!s.verifyKey) return no('tokens are off: ZHENZI_VERIFY_KEY is not set');
     const t = verifyToken(token, { key: s.verifyKey, audience: c.audience, openid: c.caller, number: number || undefined, maxAgeSeconds: maxMs / 1000, now: now });
     return t.ok ? yes(t.ok.number, { at: t.ok.verifiedAt, via: t.ok.via }) : no(String(t.err));
   }
-  const body = Array.isArray(found) ? found[0] && found[0].body : found && found.body;
-  const mark = body && body.verified;
+  const body = found && found.body;
+  const mark = body && body.caller === c.caller && body.verified;
   if (!mark) {
     if (body && body.created && body.record && body.record.used) return no('the code that was checked came from createCode (the page saw it), which proves nothing: use sendCode');
     return no('no verification by this user' + (number ? ' of this number' : ''));
@@ -381,7 +432,11 @@ async function send(event, c) {
     messageId: ownId(c, text(event, 'messageId')),
     clientIp: c.ip, // the platform's, never the event's
   };
-  const release = await useLimits(c, [routeItem(c, 'send')].concat(smsItems(c)), 'send');
+  const items = [routeItem(c, 'send')].concat(smsItems(c));
+  // A long text is billed as several SMS: the budgets count them all. A template's own text is
+  // on Zhenzi's side: its parameters alone are counted (at least what it is billed).
+  const parts = partsOf({ message: p.templateId ? (p.templateParams || []).join('') : p.message }, 0, access.core.smsParts);
+  const release = await useLimits(c, items, 'send', usesOf(items, parts));
   const reply = await zhenzi('send', p, c.s); // the core decides text or template (request::send_op)
   if (reply.error && ['timeout', 'network', 'http', 'reply'].indexOf(reply.error.kind) < 0) await release();
   return R.zhenziReply(reply);
@@ -405,11 +460,21 @@ async function findSmsByMessageId(event, c) {
   return R.zhenziReply(reply);
 }
 
-// Vendor v2: the code goes to the page, which sends it itself. The code limits apply; the code
-// checks (vendor pages) but never proves the number (validateCode, checkVerified).
+// Vendor v2: the code goes to the page, which sends it itself. The caller's code limits and the
+// address's apply; the number's do not, since nothing is sent to it (so no crowd of accounts
+// can spend a number's day without an SMS, and lock its owner out). The code checks (vendor
+// pages) but never proves the number (validateCode, checkVerified).
+const createItems = (c, number) => [
+  routeItem(c, 'createCode'),
+  item('caller:' + c.caller, c.s.rules.caller, 'caller'),
+  item('pair:' + c.caller + '|' + number, c.s.rules.pair, 'pair'),
+  item('ip-hour:' + c.address, c.s.rules.ipHour, 'ipHour', true),
+  item('ip-day:' + c.address, c.s.rules.ipDay, 'ipDay', true),
+];
+
 async function createCode(event, c) {
   const number = numberOf(event);
-  const items = [routeItem(c, 'createCode')].concat(codeItems(c, number));
+  const items = createItems(c, number);
   const [held, doc] = await Promise.all([limits.read(c.store, items), c.store.code(c.caller, number)]);
   const issued = access.core.codeIssue({ number: number, now: c.now, key: c.s.key, policy: tightened(c.s.policy, event), limits: held.limits });
   if (issued.err) throw issued.limit === undefined ? new Refusal(issued.err, R.SAY.badInput) : limitRefusal(issued, items);

@@ -8,6 +8,8 @@
 //   core.codeIssue(input)            → {ok: {code, record, slots?}} | {err, limit?, retryAfter?}
 //   core.codeVerify(input)           → {ok: {result, record, number}} | {err}
 //   core.limitsTake(input)           → {ok: {slots, warn}} | {err, limit?, retryAfter?}
+//   core.limitsGive(input)           → {ok: {slots}}   (a use given back: it sent nothing)
+//   core.smsParts(text)              → {ok: 2}   (the parts an SMS of `text` is billed as)
 //   core.checkConfig(config)         → {ok: {}} | {err: {…, field, problem}}
 //   core.outcomeTexts()              → {success: '验证通过', code_error: …}
 //   call(config, op, params, options) → {ok, vendor} | {err, vendor}   (a Zhenzi request)
@@ -25,6 +27,8 @@ const core = {
   codeIssue: (input) => server.issueCode(input),
   codeVerify: (input) => server.verifyCode(input),
   limitsTake: (input) => server.core().limitsTake(input),
+  limitsGive: (input) => server.core().limitsGive(input),
+  smsParts: (text) => server.core().smsParts(String(text)),
   checkConfig: (config) => server.core().checkConfig(config),
   // What each verification outcome answers beside it (msg / data), as the vendor's function did.
   outcomeTexts: () => {

@@ -6,7 +6,7 @@
 //
 //   const held = await limits.read(store, items)        // items: [{subject, rule, name, say}]
 //   held.limits                                         // for core.codeIssue / core.limitsTake
-//   await limits.claim(store, held, slots, extra, retake) // → release() | {refused} | null
+//   await limits.claim(store, held, slots, extra, retake, give) // → release() | {refused} | null
 'use strict';
 
 /**
@@ -26,11 +26,12 @@ async function read(store, items) {
  * another call changed first is read again and asked again (`retake(i, limit)` → {slot} or
  * {refused}), so concurrent users do not refuse each other; any other slot lost means a
  * concurrent call for the same number or caller, and that is a refusal.
- * → a function that gives them back (nothing was sent after all), or {refused} (the core's
+ * → a function that gives them back (nothing was sent after all; `give(i, limit)` → the slot
+ * with the use taken off, for a shared slot written since), or {refused} (the core's
  * answer for a shared slot now over its cap), or null when another call won; whatever this call
  * wrote is given back before it answers so.
  */
-async function claim(store, held, slots, extra, retake) {
+async function claim(store, held, slots, extra, retake, give) {
   const bodies = slots.map((s, i) => Object.assign({}, s, (extra && extra[i]) || {}));
   const seen = held.seen.slice();
   const won = await Promise.all(seen.map((doc, i) => store.putSlot(doc, bodies[i])));
@@ -45,7 +46,17 @@ async function claim(store, held, slots, extra, retake) {
     }
   }
   const mine = won.map((ok, i) => (ok ? { id: seen[i].id, seq: seen[i].seq + 1 } : null));
-  const release = () => Promise.all(mine.map((m, i) => m && store.putSlot(m, seen[i].body || { sentAt: 0, day: 0, count: 0 })));
+  // Each slot this call wrote goes back as it was; a shared one another call has written since
+  // is read again and the core takes this use off what is stored now (`give(i, limit)` → slot),
+  // so a refused send leaves no count behind however many calls share the slot.
+  const giveBack = async (m, i) => {
+    if (await store.putSlot(m, seen[i].body || { sentAt: 0, day: 0, count: 0 })) return;
+    for (let tries = 0; held.items[i].shared && give && tries < 64; tries++) {
+      const now = await store.slot(held.items[i].subject);
+      if (await store.putSlot(now, give(i, limitOf(now, held.items[i])))) return;
+    }
+  };
+  const release = () => Promise.all(mine.map((m, i) => m && giveBack(m, i)));
   if (won.every(Boolean)) return release;
   await release();
   return refused ? { refused: refused } : null;

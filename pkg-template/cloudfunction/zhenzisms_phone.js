@@ -57,14 +57,14 @@ const SAY = {
 
 /**
  * The route. `h`: what index.js lends it — refuse(code, detail, say, tag), useLimits(c, items,
- * what, busySay) → release(), phoneItem(c) (the meter; its refusal says R.SAY.phone),
+ * what, uses, busySay) → release(), phoneItem(c) (the meter; its refusal says R.SAY.phone),
  * markVerified(c, caller, number, via), normalizeNumber(raw), outcomeTexts(), probe(c).
  * @param {any} event @param {any} c @param {any} cloud the wx-server-sdk @param {any} h
  */
 async function phoneNumber(event, c, cloud, h) {
   const code = codeOf(event, h);
   if (!c.appid) throw h.refuse(9406, 'the call has no APPID in its context: the watermark cannot be checked', SAY[9406], 'other_app');
-  const [release] = await Promise.all([h.useLimits(c, [h.phoneItem(c)], 'phoneNumber', SAY.busy), h.probe(c)]);
+  const [release] = await Promise.all([h.useLimits(c, [h.phoneItem(c)], 'phoneNumber', null, SAY.busy), h.probe(c)]);
   const got = await exchange(cloud, code, c.s.budgetMs);
   if (got.err) {
     if (!got.timeout) await release(); // WeChat refused: nothing was charged, nothing counts

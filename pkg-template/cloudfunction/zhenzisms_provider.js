@@ -113,12 +113,13 @@ function tencentProvider(env) {
       learnt[templateId] = variables; // Tencent took the count
       var s = r.statuses[0];
       if (!s) return { err: entry(9103, 'SendStatusSet is empty') };
-      return s.ok ? { ok: true } : { err: plain(s.error) };
+      return s.ok ? { ok: true } : { err: plain(s.error), remote: true };
     }, function (e) {
       var err = plain(e);
       // Refused for the count, so nothing went out: once more with one variable, in the budget.
       if (err.code === 9326 && !declared && variables === 2 && deadline - Date.now() > 200) return attempt(a, 1, deadline);
-      return { err: err };
+      // `remote`: the detail may hold Tencent's own words and its RequestId (for the log only).
+      return { err: err, remote: true };
     });
   }
 

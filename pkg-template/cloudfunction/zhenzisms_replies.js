@@ -55,8 +55,11 @@ function warnOnce(text) {
 // The error as a page gets it: a provider's own text (and a request id) stays in the log.
 function forPage(info) {
   const out = Object.assign({}, info);
-  if (out.detail && out.kind !== 'input' && out.kind !== 'config' && out.kind !== 'cooldown' && !out.decided) delete out.detail;
+  const ours = out.kind === 'input' || out.kind === 'config' || out.kind === 'cooldown' || out.decided;
+  if (out.detail && (out.remote || !ours)) delete out.detail;
   delete out.decided;
+  delete out.remote;
+  delete out.unsure;
   return out;
 }
 

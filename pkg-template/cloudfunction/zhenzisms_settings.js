@@ -62,6 +62,19 @@ function choices() {
   return { ok: { messages: messages, templates: templates } };
 }
 
+// The token key signs "this user owns this number" for every backend that trusts it: a word
+// someone could guess, or a key that also lives elsewhere (the Zhenzi appSecret is in every
+// direct-mode package and the vendor's console), would let its holder sign for anyone.
+const MIN_VERIFY_KEY = 32;
+function weakVerifyKey(key, others) {
+  if (!key) return ''; // tokens are off
+  if (key.length < MIN_VERIFY_KEY || new Set(key).size < 8) {
+    return 'must be a long random string (' + MIN_VERIFY_KEY + ' characters or more, e.g. 32 random bytes in hex): a short or repetitive key can be guessed';
+  }
+  if (others.some((o) => o && o === key)) return 'must be a key of its own, not ZHENZI_APP_SECRET, TENCENT_SECRET_KEY or ZHENZI_CODE_KEY';
+  return '';
+}
+
 // → {ok: settings} or {err: {name, why}} for the first bad variable.
 function read() {
   // Which service sends the codes (SMS_PROVIDER): Zhenzi needs its app; Tencent its own variables.
@@ -105,13 +118,19 @@ function read() {
   if (message.indexOf('{code}') < 0) return { err: problem('ZHENZI_CODE_MESSAGE', 'must contain {code}') };
   const listed = choices();
   if (listed.err) return { err: listed.err };
+  const verifyKey = raw('ZHENZI_VERIFY_KEY');
+  const weak = weakVerifyKey(verifyKey, [secret, raw('TENCENT_SECRET_KEY'), raw('ZHENZI_CODE_KEY')]);
+  if (weak) return { err: problem('ZHENZI_VERIFY_KEY', weak) };
   const cooldownMs = n.ZHENZI_COOLDOWN_SECONDS * 1000;
   return {
     ok: {
       provider: provider,
       config: { route: 'direct', apiUrl: raw('ZHENZI_API_URL') || undefined, appId: appId, appSecret: secret },
-      key: raw('ZHENZI_CODE_KEY') || 'zhenzisms-code-key:' + stable,
-      verifyKey: raw('ZHENZI_VERIFY_KEY'), // '' = tokens are off
+      // ZHENZI_CODE_KEY, else derived from the provider's secret and, when set, the token key:
+      // an appSecret that ever shipped in a direct-mode package is known to anyone who unpacked
+      // it, so a deployment with a token key keys its codes and documents by a secret of its own.
+      key: raw('ZHENZI_CODE_KEY') || 'zhenzisms-code-key:' + stable + (verifyKey ? '|' + verifyKey : ''),
+      verifyKey: verifyKey, // '' = tokens are off
       audience: raw('ZHENZI_TOKEN_AUDIENCE'), // '' = the environment's id (getWXContext().ENV)
       budgetMs: n.ZHENZI_TIMEOUT_MS,
       routes: routes,

@@ -35,11 +35,20 @@ function chooseContent(asked, sms, minutes) {
     return { content: own, warn: 'templateId ' + JSON.stringify(asked.templateId.slice(0, 40)) + ' is not in ZHENZI_CODE_TEMPLATES: the function sent its own SMS instead' };
   }
   if (asked.message) {
-    const listed = sms.messages.concat([sms.message]).some((m) => m === asked.message || withMinutes(m, minutes) === asked.message);
+    // The default text is the operator's own only when no template is set: with
+    // ZHENZI_CODE_TEMPLATE_ID the code goes out as that template, whatever a page asks.
+    const ownText = sms.templateId ? [] : [sms.message];
+    const listed = sms.messages.concat(ownText).some((m) => m === asked.message || withMinutes(m, minutes) === asked.message);
     if (listed) return { content: { message: withMinutes(asked.message, minutes) } };
     return { content: own, warn: 'the page\'s message is not in ZHENZI_CODE_MESSAGES: the function sent its own SMS (ZHENZI_CODE_MESSAGE) instead' };
   }
   return { content: own };
+}
+
+/** The parts an SMS of `content` is billed as, with a code of `digits` in it (a template: 1). */
+function partsOf(content, digits, smsParts) {
+  if (!content || typeof content.message !== 'string') return 1;
+  return smsParts(content.message.split('{code}').join('0'.repeat(digits))).ok || 1;
 }
 
 /**
@@ -55,19 +64,21 @@ async function sendCodeSms(o) {
   if (o.provider && o.provider.name === 'tencent') {
     const sent = await o.provider.sendCode({ number: o.number, code: o.code, minutes: o.minutes, budgetMs: o.budgetMs });
     if (sent.ok) return { ok: {} };
-    // 9341: Tencent failed inside, and the message may have gone out all the same.
-    return { err: Object.assign({}, sent.err, { unsure: UNSURE.indexOf(sent.err.kind) >= 0 || sent.err.code === 9341 }) };
+    // 9341: Tencent failed inside, and the message may have gone out all the same. `remote`:
+    // Tencent's own words (its Error.Message, a RequestId) are in the detail, for the log only.
+    return { err: Object.assign({}, sent.err, { unsure: UNSURE.indexOf(sent.err.kind) >= 0 || sent.err.code === 9341, remote: !!sent.remote }) };
   }
   const messageId = codeMessageId();
   // The core fills the code in and refuses (100) a text without {code}: requireCode.
   const params = Object.assign({ number: o.number, messageId: messageId, clientIp: o.clientIp, code: o.code, requireCode: true }, o.content);
   const sent = await o.call('send', params);
   if (sent.code === 0) return { ok: { messageId: messageId } };
-  const err = Object.assign({}, sent.error || o.errorInfo(1000, String(sent.data)));
+  // `remote`: the detail may be Zhenzi's own words (for the log only, as Tencent's are).
+  const err = Object.assign({}, sent.error || o.errorInfo(1000, String(sent.data)), { remote: true });
   // A reply from Zhenzi (or a refusal before sending) is definite; a timeout or a lost
   // connection is not: the SMS may have been sent.
   err.unsure = UNSURE.indexOf(err.kind) >= 0;
   return { err: err };
 }
 
-module.exports = { sendCodeSms: sendCodeSms, chooseContent: chooseContent };
+module.exports = { sendCodeSms: sendCodeSms, chooseContent: chooseContent, partsOf: partsOf };

@@ -44,15 +44,17 @@ function signToken(claim, key) {
 }
 
 /**
- * Checks the encoding, signature, audience and expiry, and (when given) the openid, the number
- * and the age. `audience` is required: a token is good in its own environment only.
+ * Checks the encoding, signature, audience, expiry and user, and (when given) the number and the
+ * age. `audience` and `openid` are required: a token is good in its own environment, for its own
+ * user (a caller without an OPENID is refused; `openid: null` says, on purpose, any user).
  * @param {unknown} token
- * @param {{key: string, audience: string, openid?: string, number?: string, maxAgeSeconds?: number, now?: number}} o
+ * @param {{key: string, audience: string, openid: string | null, number?: string, maxAgeSeconds?: number, now?: number}} o
  * @returns {{ok?: {openid: string, number: string, verifiedAt: number, expiresAt: number, via: string}, err?: string}}
  */
 function verifyToken(token, o) {
   if (!o || !o.key) return { err: 'no key: set ZHENZI_VERIFY_KEY' };
   if (typeof o.audience !== 'string') return { err: 'no audience: pass the environment (getWXContext().ENV)' };
+  if (o.openid !== null && (typeof o.openid !== 'string' || !o.openid)) return { err: 'no openid: pass the caller (getWXContext().OPENID), or null to accept any user' };
   if (typeof token !== 'string' || token.length > 1024 || token.indexOf(PREFIX) !== 0) return { err: 'not a token' };
   const parts = token.slice(PREFIX.length).split('.');
   if (parts.length !== 2 || !B64URL.test(parts[0]) || !B64URL.test(parts[1])) return { err: 'not a token' };
@@ -68,12 +70,13 @@ function verifyToken(token, o) {
     return { err: 'not a token' };
   }
   const now = o.now === undefined ? Date.now() : o.now;
-  const maxAgeMs = o.maxAgeSeconds === undefined ? Infinity : Number(o.maxAgeSeconds) * 1000;
+  // A given age must be a number of seconds above 0; anything else refuses (NaN, below).
+  const maxAgeMs = o.maxAgeSeconds === undefined ? Infinity : typeof o.maxAgeSeconds === 'number' && o.maxAgeSeconds > 0 ? o.maxAgeSeconds * 1000 : NaN;
   if (c.a !== o.audience) return { err: 'another environment' };
   // Written to fail closed: NaN anywhere makes a comparison false, and false refuses.
   if (!(now < c.e)) return { err: 'expired' };
   if (!(now - c.t <= maxAgeMs)) return { err: 'too old' };
-  if (o.openid !== undefined && o.openid !== c.o) return { err: 'another user' };
+  if (o.openid !== null && o.openid !== c.o) return { err: 'another user' };
   if (o.number !== undefined && o.number !== c.n) return { err: 'another number' };
   return { ok: { openid: c.o, number: c.n, verifiedAt: c.t, expiresAt: c.e, via: c.v } };
 }

@@ -43,9 +43,14 @@ export function tencentBuildRequest(config: Json, params: Json, nowSeconds: numb
 export function tencentParseReply(status: number, body: string): Answer<{ requestId: string; statuses: any[] }>;
 /** Node's module only: a phone number's canonical form, e.g. `{ok: '13800138000'}`, or `{err}` (100). */
 export function normalizeNumber(raw: string): Answer<string>;
-/** Node's module only: `{now, limits: [[sentAt, day, count, cooldownMs, cap, windowMs?], …]}` →
- *  each limit as it must be stored after one more use, or the first refusal (`limit`: its index). */
+/** Node's module only: `{now, limits: [[sentAt, day, count, cooldownMs, cap, windowMs?], …], uses?: [n, …]}` →
+ *  each limit as it must be stored after one more use counted `uses[i]` times (default 1), or
+ *  the first refusal (`limit`: its index). */
 export function limitsTake(input: Json): Answer<{ slots: Slot[]; warn: number[] }>;
+/** Node's module only: the same input → each limit with that use given back (it sent nothing). */
+export function limitsGive(input: Json): Answer<{ slots: Slot[] }>;
+/** Node's module only: the parts a carrier bills an SMS of `text` as (70 UTF-16 units, then 67 a part). */
+export function smsParts(text: string): Answer<number>;
 /** Node's module only: a Zhenzi configuration → `{ok: {}}` or `{err}` whose `field` and
  *  `problem` name the setting that is wrong. */
 export function checkConfig(config: Json): { ok: {}; err?: undefined } | { ok?: undefined; err: Entry & { field?: string; problem?: string } };

@@ -210,7 +210,7 @@ test('no crash on any event: every hostile field gets a typed reply, never a thr
 test('a verified result a backend can trust: checkVerified answers for the caller only; tokens are signed, bound to the user, the number and the time', async () => {
   const clock = fakeClock();
   try {
-    const f = cloudFn({ ZHENZI_VERIFY_KEY: 'verify-key-for-both-functions', ZHENZI_VERIFY_SECONDS: 600 });
+    const f = cloudFn({ ZHENZI_VERIFY_KEY: 'verify-key-for-both-functions-0123456789', ZHENZI_VERIFY_SECONDS: 600 });
     const before = await f.run({ $url: 'checkVerified', number: VICTIM });
     assert.equal(before.code, 'not_verified');
     await f.run({ $url: 'sendCode', number: VICTIM, message: '验证码{code}' });
@@ -239,12 +239,12 @@ test('a verified result a backend can trust: checkVerified answers for the calle
     assert.equal((await f.run({ $url: 'checkVerified', token })).code, 'not_verified');
     // Offline, in another cloud function holding the same key.
     const { verifyToken } = require(FUNCTION_DIR + '/zhenzisms_token.js');
-    const key = 'verify-key-for-both-functions';
+    const key = 'verify-key-for-both-functions-0123456789';
     const audience = f.cloudSdk.context.ENV; // getWXContext().ENV where it was issued
     assert.equal(verifyToken(token, { key, audience, openid: 'openid-alice', number: VICTIM, now: clock.now - 500000 }).ok.number, VICTIM);
-    assert.equal(verifyToken(token, { key: 'another key', audience, now: clock.now - 500000 }).err, 'bad signature');
-    assert.equal(verifyToken(token, { key, audience, now: clock.now }).err, 'expired');
-    assert.equal(verifyToken(token, { key, audience, now: NaN }).err, 'expired', 'fails closed');
+    assert.equal(verifyToken(token, { key: 'another key', audience, openid: 'openid-alice', now: clock.now - 500000 }).err, 'bad signature');
+    assert.equal(verifyToken(token, { key, audience, openid: 'openid-alice', now: clock.now }).err, 'expired');
+    assert.equal(verifyToken(token, { key, audience, openid: 'openid-alice', now: NaN }).err, 'expired', 'fails closed');
   } finally {
     clock.restore();
   }

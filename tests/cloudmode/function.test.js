@@ -23,7 +23,7 @@ before(async () => {
   sb = await startSandbox({ port: 0, fixture: { apps: [{ appId: '10001', appSecret: SECRET, appName: '云短信体验', balance: 1000 }] } });
   // The texts and template these pages use for code SMS are listed by the operator (guide §4).
   env = {
-    ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: SECRET, ZHENZI_API_URL: sb.url, ZHENZI_COMPAT: 'vendor', ZHENZI_VERIFY_KEY: 'verify-key-function-test',
+    ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: SECRET, ZHENZI_API_URL: sb.url, ZHENZI_COMPAT: 'vendor', ZHENZI_VERIFY_KEY: 'verify-key-function-test-0123456789abcdef',
     ZHENZI_CODE_MESSAGES: JSON.stringify(['您的验证码为{code}，5分钟内有效。', '验证码{code}', '{code}']), ZHENZI_CODE_TEMPLATES: '1001',
   };
   cloudSdk = createCloudSdk({ openid: 'openid-alice' });

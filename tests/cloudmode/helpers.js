@@ -96,10 +96,14 @@ function codeFromInbox(sb, number) {
   return m && m[1];
 }
 
-// The function's documents in a collection, opened: [{_id, kind, seq, body (parsed), openid?}].
-// (Tests read them to see what was stored; the function itself trusts them only by their MAC.)
+// The function's documents in a collection, opened with the function's key as the environment
+// sets it: [{_id, kind, seq, body (decrypted and parsed, or null), openid?}]. (Tests read them to
+// see what was stored; the function itself trusts them only by their MAC.)
 function documents(db, kind) {
-  return db.dump('sms-record').filter((d) => !kind || d.kind === kind).map((d) => ({ _id: d._id, kind: d.kind, seq: d.seq, body: typeof d.body === 'string' ? JSON.parse(d.body) : null, _openid: d._openid }));
+  const { openBody } = require(path.join(FUNCTION_DIR, 'zhenzisms_store.js'));
+  const e = process.env;
+  const key = e.ZHENZI_CODE_KEY || 'zhenzisms-code-key:' + (e.ZHENZI_APP_SECRET || e.TENCENT_SECRET_KEY || '') + (e.ZHENZI_VERIFY_KEY ? '|' + e.ZHENZI_VERIFY_KEY : '');
+  return db.dump('sms-record').filter((d) => !kind || d.kind === kind).map((d) => ({ _id: d._id, kind: d.kind, seq: d.seq, body: openBody(d, key), _openid: d._openid }));
 }
 
 module.exports = { documents, ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, withInvocationEnv, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors };

@@ -24,7 +24,7 @@ let cloudSdk;
 before(async () => {
   sb = await startSandbox({ port: 0, fixture: { apps: [{ appId: '10001', appSecret: SECRET, appName: '云短信体验', balance: 1000 }] } });
   // send, balance and findSmsByMessageId are opt-in routes: this deployment turns them on.
-  setEnv({ ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: SECRET, ZHENZI_API_URL: sb.url, ZHENZI_COMPAT: 'vendor', ZHENZI_VERIFY_KEY: 'miniprogram-test-verify-key' });
+  setEnv({ ZHENZI_APP_ID: '10001', ZHENZI_APP_SECRET: SECRET, ZHENZI_API_URL: sb.url, ZHENZI_COMPAT: 'vendor', ZHENZI_VERIFY_KEY: 'miniprogram-test-verify-key-0123456789abcdef' });
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'zhenzisms-cloudmode-'));
   fs.cpSync(path.join(ROOT, 'dist/utils'), path.join(root, 'utils'), { recursive: true });
   cloudSdk = createCloudSdk({ openid: 'sim-openid-1' });

@@ -14,7 +14,7 @@ const { ROOT, FUNCTION_DIR, loadCloudFunction, invoker, setEnv, clearEnv, destro
 
 const SECRET = 'TRUST-SECRET-29f1';
 const VICTIM = '13800138000';
-const KEY = 'verify-key-trust-test';
+const KEY = 'verify-key-trust-test-0123456789abcdef';
 
 let sb;
 let env;

@@ -38,7 +38,7 @@ async function withEnv(vars, fn) {
 }
 
 function cloudEnv(sb, marker) {
-  const env = { ZHENZI_APP_ID: FIXTURE.appId, ZHENZI_APP_SECRET: FIXTURE.appSecret, ZHENZI_API_URL: sb.url, ZHENZI_VERIFY_KEY: 'docs-verify-key' };
+  const env = { ZHENZI_APP_ID: FIXTURE.appId, ZHENZI_APP_SECRET: FIXTURE.appSecret, ZHENZI_API_URL: sb.url, ZHENZI_VERIFY_KEY: 'docs-verify-key-0123456789abcdef-0123456789' };
   for (const [k, v] of Object.entries(marker.options)) if (k.startsWith('env.')) env[k.slice(4)] = v;
   return env;
 }
