@@ -19,7 +19,7 @@ const { createMiniProgram } = require('../simulator');
 const { ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, documents, fakeClock, capturingErrors } = require('./helpers.js');
 
 const SECRET = 'PHONE-SECRET-5c7d21';
-const KEY = 'verify-key-phone-test';
+const KEY = 'verify-key-phone-test-0123456789abcdef';
 const SMS = /短信/;
 
 let sb;
