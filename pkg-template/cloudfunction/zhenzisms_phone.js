@@ -67,7 +67,10 @@ async function phoneNumber(event, c, cloud, h) {
   const [release] = await Promise.all([h.useLimits(c, [h.phoneItem(c)], 'phoneNumber', null, SAY.busy), h.probe(c)]);
   const got = await exchange(cloud, code, c.s.budgetMs);
   if (got.err) {
-    if (!got.timeout) await release(); // WeChat refused: nothing was charged, nothing counts
+    // WeChat refused: nothing was charged, so the use is given back, except for a code WeChat
+    // calls invalid (forged, used, expired): those count, so a page cannot flood WeChat with
+    // forged codes and spend the mini-program's minute quota (45011) for every user.
+    if (!got.timeout && got.err.errcode !== 40029) await release();
     throw refusal(got.err, h);
   }
   const number = checked(got.info, c, h);

@@ -36,7 +36,8 @@ const SAY = {
 function clip(v, max) {
   const s = String(v === undefined ? '' : v);
   const cut = s.length > (max || 120) ? s.slice(0, max || 120) + '…' : s;
-  return JSON.stringify(cut).slice(1, -1);
+  // JSON escapes C0 controls and quotes; the line breaks it leaves (C1, U+2028/9) are escaped too.
+  return JSON.stringify(cut).slice(1, -1).replace(/[\u0080-\u009f\u2028\u2029]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 function log(route, info) {

@@ -236,11 +236,11 @@ test('the event is attacker input: no code, a non-text code, operator objects, a
   assert.strictEqual((await f.as('openid-bob').run({ $url: 'checkVerified', number: NUMBER })).code, 'not_verified');
 });
 
-test('metered per caller: ZHENZI_PHONE_HOURLY_CAP successes an hour (refusals do not count), then WeChat is not asked; an hour later it works', async () => {
+test('metered per caller: ZHENZI_PHONE_HOURLY_CAP exchanges an hour that gave a number or an invalid code (a forged-code flood stops there), then WeChat is not asked; an hour later it works', async () => {
   const clock = fakeClock(Date.now());
   try {
-    const f = cloudFn({ ZHENZI_PHONE_HOURLY_CAP: 2 });
-    for (let i = 0; i < 3; i++) assert.strictEqual((await tap(f, 'forged-' + i)).code, 'invalid_code');
+    const f = cloudFn({ ZHENZI_PHONE_HOURLY_CAP: 3 });
+    assert.strictEqual((await tap(f, 'forged-0')).code, 'invalid_code');
     assert.strictEqual((await tap(f, f.phone.issue({ phoneNumber: NUMBER }))).code, 'success');
     assert.strictEqual((await tap(f, f.phone.issue({ phoneNumber: '13900139000' }))).code, 'success');
     const calls = f.phone.calls.length;
@@ -251,6 +251,15 @@ test('metered per caller: ZHENZI_PHONE_HOURLY_CAP successes an hour (refusals do
     assert.match(over.error.detail, /ZHENZI_PHONE_HOURLY_CAP/);
     assert.match(over.msg, SMS);
     assert.strictEqual(f.phone.calls.length, calls, 'over the cap WeChat is not asked (no charge)');
+    // Forged codes count: one user's flood reaches WeChat ZHENZI_PHONE_HOURLY_CAP times at most,
+    // so it cannot spend the mini-program's minute quota (45011) for everyone.
+    f.as('openid-mallory');
+    const before = f.phone.calls.length;
+    const flood = [];
+    for (let i = 0; i < 6; i++) flood.push((await tap(f, 'forged-m' + i)).code);
+    assert.deepStrictEqual(flood.slice(0, 3), ['invalid_code', 'invalid_code', 'invalid_code']);
+    assert.ok(flood.slice(3).every((c) => c !== 'invalid_code' && c !== 'success'), JSON.stringify(flood));
+    assert.strictEqual(f.phone.calls.length, before + 3, 'WeChat was asked 3 times of 6');
     // Another user has a meter of their own.
     assert.strictEqual((await f.as('openid-bob').run({ $url: 'phoneNumber', code: f.phone.issue({ phoneNumber: '13600136000' }) })).code, 'success');
     f.as('openid-alice');

@@ -260,6 +260,10 @@ test('finding 7: event text is escaped and cut before it is logged; provider tex
   assert.equal(lines.length, 1);
   assert.ok(!/[\r\n]/.test(lines[0]), 'one line');
   assert.ok(lines[0].length < 600, lines[0].length + ' characters');
+  // The line breaks JSON leaves as they are (U+2028, U+2029, NEL) are escaped too (fresh eyes' pass).
+  const breaks = await capturingErrors(() => f.run({ $url: 'x\u2028[zhenzisms] a\u2029b\u0085c' }));
+  assert.equal(breaks.lines.length, 1);
+  assert.ok(!/[\u2028\u2029\u0085]/.test(breaks.lines[0]), JSON.stringify(breaks.lines[0]));
   // Zhenzi's own text of a failure reaches the log, not the page.
   sb.queueFault({ fault: 'code1000', count: 1 });
   const failed = await capturingErrors(() => f.as('openid-fay').run({ $url: 'sendCode', number: VICTIM }));
