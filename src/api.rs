@@ -180,6 +180,36 @@ pub fn tencent_build_request(config: &str, params: &str, now: f64) -> String {
     })())
 }
 
+/// A Tencent set-up for verification codes (src/tencent.rs `setup_problems`) → `{ok: {}}`, or
+/// `{err, problems: [{field, problem, detail}, …]}`: every problem, in the order of the fields;
+/// `err` is 9001 with the first one's `field` and `problem` and all details. The cloud function
+/// names its variable for each field; it decides none of these rules. Server module only.
+#[cfg(any(feature = "server", test))]
+pub fn tencent_check_config(setup: &str) -> String {
+    let problems = match arg(setup, "setup") {
+        Ok(v) => crate::tencent::setup_problems(&v),
+        Err(e) => vec![e],
+    };
+    let Some(first) = problems.first() else {
+        return ok(Json::obj(vec![]));
+    };
+    let details: Vec<&str> = problems.iter().map(|p| p.detail.as_str()).collect();
+    let mut e = Error::new(CONFIG, details.join("; "));
+    e.field = first.field;
+    let list = problems
+        .iter()
+        .map(|p| {
+            let (field, problem) = p.field.unwrap_or(("", "malformed"));
+            Json::obj(vec![
+                ("field", Json::str(field)),
+                ("problem", Json::str(problem)),
+                ("detail", Json::str(p.detail.clone())),
+            ])
+        })
+        .collect();
+    Json::obj(vec![("err", e.to_json()), ("problems", Json::Arr(list))]).text()
+}
+
 /// Tencent's reply: → `{ok: {requestId, statuses}}` or `{err}`. Server module only.
 #[cfg(any(feature = "server", test))]
 pub fn tencent_parse_reply(status: u16, body: &str) -> String {

@@ -50,6 +50,14 @@ pub fn tencent_parse_reply(status: u16, body: &str) -> String {
     api::tencent_parse_reply(status, body)
 }
 
+/// A Tencent set-up's problems, each as `field` and `problem` (src/api.rs
+/// `tencent_check_config`): server module only.
+#[cfg(feature = "server")]
+#[wasm_bindgen(js_name = tencentCheckConfig)]
+pub fn tencent_check_config(setup: &str) -> String {
+    api::tencent_check_config(setup)
+}
+
 /// A phone number's canonical form (src/api.rs `normalize_number`): server module only.
 #[cfg(feature = "server")]
 #[wasm_bindgen(js_name = normalizeNumber)]

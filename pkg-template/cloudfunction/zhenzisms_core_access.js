@@ -9,6 +9,7 @@
 //   core.codeVerify(input)           → {ok: {result, record, number}} | {err}
 //   core.limitsTake(input)           → {ok: {slots, warn}} | {err, limit?, retryAfter?}
 //   core.checkConfig(config)         → {ok: {}} | {err: {…, field, problem}}
+//   core.tencentCheckConfig(setup)   → {ok: {}} | {err, problems: [{field, problem, detail}]}
 //   core.outcomeTexts()              → {success: '验证通过', code_error: …}
 //   call(config, op, params, options) → {ok, vendor} | {err, vendor}   (a Zhenzi request)
 //   errorInfo(code, detail)          → the table's row, with `detail` (9104 before the core is in)
@@ -26,6 +27,7 @@ const core = {
   codeVerify: (input) => server.verifyCode(input),
   limitsTake: (input) => server.core().limitsTake(input),
   checkConfig: (config) => server.core().checkConfig(config),
+  tencentCheckConfig: (setup) => server.core().tencentCheckConfig(setup),
   // What each verification outcome answers beside it (msg / data), as the vendor's function did.
   outcomeTexts: () => {
     if (!texts) {

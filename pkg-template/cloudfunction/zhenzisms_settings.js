@@ -4,7 +4,7 @@
 // so the reply and 云函数日志 say exactly what to fix. The guide (§4) lists every one.
 'use strict';
 
-const { fromEnv } = require('./zhenzisms_provider.js');
+const { fromEnv, said } = require('./zhenzisms_provider.js');
 
 // Numbers: [name, default, min, max]. Defaults and their reasons: docs/guide.md §4 and §8.
 const NUMBERS = [
@@ -67,9 +67,8 @@ function read() {
   const provider = fromEnv(process.env);
   const tencent = provider.name === 'tencent';
   if (provider.problems.length) {
-    // Each problem is a sentence that names the variable to fix first.
-    const first = /[A-Z][A-Z0-9_]{3,}/.exec(provider.problems[0]);
-    return { err: problem(first ? first[0] : 'SMS_PROVIDER', '(SMS_PROVIDER=' + provider.name + '): ' + provider.problems.join('; ')) };
+    // Named by the first variable to fix; the detail lists every problem.
+    return { err: problem(provider.problems[0].name, '(SMS_PROVIDER=' + provider.name + '): ' + provider.problems.map(said).join('; ')) };
   }
   const appId = raw('ZHENZI_APP_ID');
   const secret = raw('ZHENZI_APP_SECRET');

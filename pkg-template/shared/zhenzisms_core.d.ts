@@ -49,5 +49,10 @@ export function limitsTake(input: Json): Answer<{ slots: Slot[]; warn: number[] 
 /** Node's module only: a Zhenzi configuration → `{ok: {}}` or `{err}` whose `field` and
  *  `problem` name the setting that is wrong. */
 export function checkConfig(config: Json): { ok: {}; err?: undefined } | { ok?: undefined; err: Entry & { field?: string; problem?: string } };
+/** Node's module only: a Tencent set-up for verification codes (`{secretId, secretKey,
+ *  sessionToken?, sdkAppId, signName, region?, endpoint?, templateId, templateParamCount?,
+ *  codeLength?, cooldownSeconds?}`) → `{ok: {}}`, or `{err, problems}`: every problem with its
+ *  `field`, `problem` (`missing`, `malformed`, `numeric`, `too_long`…) and `detail`. */
+export function tencentCheckConfig(setup: Json): { ok: {}; err?: undefined; problems?: undefined } | { ok?: undefined; err: Entry & { field?: string; problem?: string }; problems: { field: string; problem: string; detail: string }[] };
 /** Node's module only: the error kinds and verification outcomes with their vendor texts. */
 export function vocabulary(): { kinds: string[]; outcomes: { result: string; text: string }[] };
