@@ -87,7 +87,8 @@ function templateParams(event) {
   return v.map(String);
 }
 
-// A whole number the page asks for (length, seconds…), or undefined: the server's value stays.
+// A number the page asks for (length, seconds, maxAgeSeconds), as a number or its digits, or
+// undefined: the server's value stays.
 function asked(event, key) {
   const v = event[key];
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d{1,9}$/.test(v.trim()) ? Number(v) : NaN;
@@ -104,16 +105,9 @@ function numberOf(event) {
   return r.ok;
 }
 
-// The server's policy as the page may change it: a longer code and a shorter life, nothing
-// else; a value that is not a whole number in range leaves the server's.
-function tightened(policy, event) {
-  const p = Object.assign({}, policy);
-  const length = asked(event, 'length');
-  const seconds = asked(event, 'seconds');
-  if (length && length <= 8 && length === Math.floor(length)) p.length = Math.max(p.length, length);
-  if (seconds && seconds >= 1) p.seconds = Math.min(p.seconds, seconds);
-  return p;
-}
+// What the page asks of its code, for the core: which wishes it grants (a longer code, a
+// shorter life) is its rule (src/api.rs `asked`).
+const wishes = (event) => ({ length: asked(event, 'length'), seconds: asked(event, 'seconds') });
 
 // ---- Zhenzi ----
 
@@ -251,13 +245,13 @@ async function writeCode(c, doc, body) {
 async function sendCode(event, c) {
   const s = c.s;
   const number = numberOf(event);
-  const policy = tightened(s.policy, event);
-  const minutes = Math.ceil(policy.seconds / 60);
-  const chosen = chooseContent({ message: text(event, 'message'), templateId: text(event, 'templateId') }, s.sms, minutes);
+  const wanted = { message: text(event, 'message'), templateId: text(event, 'templateId') };
   const items = codeItems(c, number).concat(smsItems(c));
   const [held, doc] = await Promise.all([limits.read(c.store, items), c.store.code(c.caller, number), probe(c)]);
-  const issued = access.core.codeIssue({ number: number, now: c.now, key: s.key, policy: policy, limits: held.limits });
+  const issued = access.core.codeIssue({ number: number, now: c.now, key: s.key, policy: s.policy, asked: wishes(event), limits: held.limits });
   if (issued.err) throw issued.limit === undefined ? new Refusal(issued.err, R.SAY.badInput) : limitRefusal(issued, items);
+  const minutes = issued.ok.minutes; // the code's life, as the SMS says it
+  const chosen = chooseContent(wanted, s.sms, minutes);
   const extra = items.map((it) => (it.subject.indexOf('caller:') === 0 ? { number: number } : null));
   const release = await claimed(c, held, issued.ok, extra, 'another code is being sent to this number or by this user');
   if (chosen.warn && s.provider.name === 'zhenzi') R.warnOnce(chosen.warn);
@@ -406,7 +400,7 @@ async function createCode(event, c) {
   const number = numberOf(event);
   const items = [routeItem(c, 'createCode')].concat(codeItems(c, number));
   const [held, doc] = await Promise.all([limits.read(c.store, items), c.store.code(c.caller, number)]);
-  const issued = access.core.codeIssue({ number: number, now: c.now, key: c.s.key, policy: tightened(c.s.policy, event), limits: held.limits });
+  const issued = access.core.codeIssue({ number: number, now: c.now, key: c.s.key, policy: c.s.policy, asked: wishes(event), limits: held.limits });
   if (issued.err) throw issued.limit === undefined ? new Refusal(issued.err, R.SAY.badInput) : limitRefusal(issued, items);
   const extra = items.map((it) => (it.subject.indexOf('caller:') === 0 ? { number: number } : null));
   await claimed(c, held, issued.ok, extra, 'another code is being made for this number or by this user');

@@ -5,12 +5,13 @@
 //
 //   await ready()
 //   core.normalizeNumber(raw)        → {ok: '13800138000'} | {err}
-//   core.codeIssue(input)            → {ok: {code, record, slots?}} | {err, limit?, retryAfter?}
+//   core.codeIssue(input)            → {ok: {code, record, slots?, warn?, minutes}} | {err, limit?, retryAfter?}
 //   core.codeVerify(input)           → {ok: {result, record, number}} | {err}
 //   core.limitsTake(input)           → {ok: {slots, warn}} | {err, limit?, retryAfter?}
 //   core.checkConfig(config)         → {ok: {}} | {err: {…, field, problem}}
 //   core.tencentCheckConfig(setup)   → {ok: {}} | {err, problems: [{field, problem, detail}]}
 //   core.outcomeTexts()              → {success: '验证通过', code_error: …}
+//   core.codeLength()                → {min: 4, max: 8}: the digits a code may have
 //   call(config, op, params, options) → {ok, vendor} | {err, vendor}   (a Zhenzi request)
 //   errorInfo(code, detail)          → the table's row, with `detail` (9104 before the core is in)
 'use strict';
@@ -36,6 +37,7 @@ const core = {
     }
     return texts;
   },
+  codeLength: () => server.core().vocabulary().codeLength,
 };
 
 function errorInfo(code, detail) {
