@@ -1,6 +1,6 @@
 //! Verification codes: generation, the stored record, verification, resend limits.
 //!
-//! Better than every vendor version (ZHENZI-API.md, "Known defects"): digits are uniform over
+//! Better than every vendor version (docs/zhenzi-api.md, "What the vendor SDKs got wrong"): digits are uniform over
 //! 0-9 from the host's CSPRNG bytes (rejection sampling), the code is stored only as a keyed
 //! hash, it is single use, it expires, wrong guesses are counted and lock the record, and
 //! resends are limited. Time is an argument (milliseconds since the epoch, as `Date.now()`),

@@ -1,6 +1,6 @@
 //! The one error table: every code a caller can meet, from the server or from this SDK.
 //!
-//! Server codes are the vendor's (ZHENZI-API.md). SDK-side codes reuse 100/101 where the
+//! Server codes are the vendor's (docs/zhenzi-api.md, "Error codes"). SDK-side codes reuse 100/101 where the
 //! meaning is the same (a malformed number, a message that is too long), so existing
 //! `res.data.code == 100` handlers keep working; everything else the SDK adds lives in the
 //! 9000s, where the vendor has never used a code.

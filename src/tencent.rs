@@ -1,4 +1,4 @@
-//! Tencent Cloud SMS, SendSms of API version 2021-01-11 (TENCENT-SMS-API.md): the signed
+//! Tencent Cloud SMS, SendSms of API version 2021-01-11 (docs/tencent-api.md): the signed
 //! request, the reply, and every Tencent error code mapped onto a row of the one table
 //! (`errors::TENCENT_TABLE`). Sans-IO: the host sends the request and hands back the reply;
 //! the clock and the signing-key cache are arguments. Reached only through src/api.rs's

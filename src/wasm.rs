@@ -1,6 +1,6 @@
 //! The `#[wasm_bindgen]` layer: one export per function of `api`, nothing else. Only strings,
 //! byte slices and small numbers cross, so the glue needs no JS object heap, no externref
-//! table and no BigInt (MINIPROGRAM-RUNTIME.md).
+//! table and no BigInt (docs/runtime.md, "The JavaScript environment"; docs/toolchain.md, trap 4).
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
