@@ -6,7 +6,7 @@
 #   ./build.sh test     every suite: Rust (fmt, clippy, native, a short fuzz run, wasm in Node
 #                       and Chromium), JS (sandbox, simulator, SDK, demo, JavaScriptCore), typings,
 #                       and the official parts (docs/testing.md): the real wx-server-sdk, miniprogram-ci
-#   ./build.sh bench    the budgets of DESIGN.md, measured and printed
+#   ./build.sh bench    the budgets of docs/contributing.md, measured and printed
 #   ./build.sh release  build, then the downloads into dist/release/: the utils/ zip, the cloud
 #                       function zip, the npm tarball, each with a .sha256 (tools/release.js)
 #   ./build.sh demo     build, the demo pictures (tools/demo-shots.js), then the local sandbox for
@@ -20,7 +20,7 @@ export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-# The wasm-bindgen version Cargo.lock pins: the CLI must be the very same (TOOLCHAIN.md).
+# The wasm-bindgen version Cargo.lock pins: the CLI must be the very same (docs/toolchain.md, trap 2).
 wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
 }

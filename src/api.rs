@@ -115,8 +115,9 @@ pub fn normalize_number(raw: &str) -> String {
 }
 
 /// The words hosts must agree with the core on, for the build (which writes them into the
-/// typings and the shim) and the cloud function (which answers the outcomes' texts):
-/// `{kinds: [...], outcomes: [{result, text}]}`. Server module only: the phone needs none of it.
+/// typings and the shim) and the cloud function (which answers the outcomes' texts and checks
+/// its code-length variable against the core's range): `{kinds: [...], outcomes: [{result,
+/// text}], codeLength: {min, max}}`. Server module only: the phone needs none of it.
 #[cfg(any(feature = "server", test))]
 pub fn vocabulary() -> String {
     use crate::code::Outcome;
@@ -139,6 +140,13 @@ pub fn vocabulary() -> String {
                     })
                     .collect(),
             ),
+        ),
+        (
+            "codeLength",
+            Json::obj(vec![
+                ("min", Json::num(code::MIN_LENGTH as f64)),
+                ("max", Json::num(code::MAX_LENGTH as f64)),
+            ]),
         ),
     ])
     .text()
@@ -178,6 +186,36 @@ pub fn tencent_build_request(config: &str, params: &str, now: f64) -> String {
         let send = tencent::Send::from_json(&arg(params, "params")?)?;
         SIGNING_KEYS.with(|keys| tencent::build(&config, &send, now as u64, &mut keys.borrow_mut()))
     })())
+}
+
+/// A Tencent set-up for verification codes (src/tencent.rs `setup_problems`) → `{ok: {}}`, or
+/// `{err, problems: [{field, problem, detail}, …]}`: every problem, in the order of the fields;
+/// `err` is 9001 with the first one's `field` and `problem` and all details. The cloud function
+/// names its variable for each field; it decides none of these rules. Server module only.
+#[cfg(any(feature = "server", test))]
+pub fn tencent_check_config(setup: &str) -> String {
+    let problems = match arg(setup, "setup") {
+        Ok(v) => crate::tencent::setup_problems(&v),
+        Err(e) => vec![e],
+    };
+    let Some(first) = problems.first() else {
+        return ok(Json::obj(vec![]));
+    };
+    let details: Vec<&str> = problems.iter().map(|p| p.detail.as_str()).collect();
+    let mut e = Error::new(CONFIG, details.join("; "));
+    e.field = first.field;
+    let list = problems
+        .iter()
+        .map(|p| {
+            let (field, problem) = p.field.unwrap_or(("", "malformed"));
+            Json::obj(vec![
+                ("field", Json::str(field)),
+                ("problem", Json::str(problem)),
+                ("detail", Json::str(p.detail.clone())),
+            ])
+        })
+        .collect();
+    Json::obj(vec![("err", e.to_json()), ("problems", Json::Arr(list))]).text()
 }
 
 /// Tencent's reply: → `{ok: {requestId, statuses}}` or `{err}`. Server module only.
@@ -308,10 +346,11 @@ fn now(v: &Json) -> f64 {
     v.get("now").and_then(Json::as_f64).unwrap_or(f64::NAN)
 }
 
-/// `{number, now, key, policy?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits` are
-/// `[[sentAt, day, count, cooldownMs, cap, windowMs?], …]` (cloud mode: per number, caller,
-/// pair). → `{ok: {code, record, slots?, warn?}}` (`slots`, `warn`: as `limits_take` answers,
-/// when limits were given) or `{err}` (100 bad number/policy, 9001 no time or no
+/// `{number, now, key, policy?, asked?, previous?, limits?}` and CSPRNG bytes (≥ 48); `limits`
+/// are `[[sentAt, day, count, cooldownMs, cap, windowMs?], …]` (cloud mode: per number, caller,
+/// pair), `asked` the page's wishes (see `asked`). → `{ok: {code, record, slots?, warn?,
+/// minutes}}` (`slots`, `warn`: as `limits_take` answers, when limits were given; `minutes`: the
+/// code's life for the SMS; all three server module only) or `{err}` (100 bad number/policy, 9001 no time or no
 /// key, 9201 cooldown, 9202 cap; a limit's refusal also names it, see `limits_take`).
 pub fn code_issue(input: &str, entropy: &[u8]) -> String {
     let v = match arg(input, "input") {
@@ -328,7 +367,7 @@ pub fn code_issue(input: &str, entropy: &[u8]) -> String {
             number: v.str_field("number").unwrap_or(""),
             now: now(&v),
             key: key(&v)?,
-            policy: Policy::from_json(v.get("policy"))?,
+            policy: asked(Policy::from_json(v.get("policy"))?, &v),
             previous: record_of(&v, "previous"),
             limits: limits(&v)?,
         };
@@ -339,14 +378,47 @@ pub fn code_issue(input: &str, entropy: &[u8]) -> String {
             #[allow(unused_mut)] // the slots are the server module's
             let mut fields = vec![("code", Json::Str(code)), ("record", record.to_json())];
             #[cfg(any(feature = "server", test))]
-            if let Some((slots, warn)) = slots {
-                fields.push(("slots", slots));
-                fields.push(("warn", warn));
+            {
+                if let Some((slots, warn)) = slots {
+                    fields.push(("slots", slots));
+                    fields.push(("warn", warn));
+                }
+                // What the SMS says: the code's life in whole minutes, rounded up.
+                let minutes = ((record.expires_at - now(&v)) / 60_000.0).ceil();
+                fields.push(("minutes", Json::num(minutes)));
             }
             ok(Json::obj(fields))
         }
         Err(e) => refused(&e),
     }
+}
+
+/// The page's wishes for its code (cloud mode, `asked: {length?, seconds?}`): a longer code (a
+/// whole number of digits up to the longest there is) and a shorter life (≥ 1 s), never the
+/// reverse; anything else leaves the server's policy as it is.
+#[cfg(any(feature = "server", test))]
+fn asked(mut p: Policy, v: &Json) -> Policy {
+    let wish = |key| {
+        v.get("asked")
+            .and_then(|a| a.get(key))
+            .and_then(Json::as_f64)
+    };
+    if let Some(n) = wish("length")
+        .filter(|n| n.fract() == 0.0 && (p.length as f64..=code::MAX_LENGTH as f64).contains(n))
+    {
+        p.length = n as u32;
+    }
+    if let Some(s) = wish("seconds").filter(|s| *s >= 1.0 && s * 1000.0 < p.ttl_ms) {
+        p.ttl_ms = s * 1000.0;
+    }
+    p
+}
+
+/// The phone's module takes no wishes: its policy is the page's own.
+#[cfg(not(any(feature = "server", test)))]
+#[inline(always)]
+fn asked(p: Policy, _v: &Json) -> Policy {
+    p
 }
 
 /// The given limits after a send at `now` and those it takes to 80 % of their cap (None without
@@ -575,6 +647,10 @@ mod tests {
         assert!(words("outcomes", Some("text"))
             .iter()
             .all(|t| !t.is_empty()));
+        assert_eq!(
+            v.get("codeLength").unwrap().to_string(),
+            r#"{"min":4,"max":8}"#
+        );
     }
 
     #[test]
@@ -699,6 +775,40 @@ mod tests {
                 (Some(field), Some(problem)),
                 "{config}"
             );
+        }
+    }
+
+    #[test]
+    fn a_page_may_ask_for_a_longer_code_and_a_shorter_life_only() {
+        let entropy = [7u8; 64];
+        // (asked, server policy) → (digits, minutes in the answer, life in ms)
+        let issue = |asked: &str| {
+            let r = parsed(code_issue(
+                &format!(
+                    r#"{{"number":"15811112222","now":1000,"key":"k","policy":{{"length":6,"seconds":120}},"asked":{asked}}}"#
+                ),
+                &entropy,
+            ));
+            let ok = r.get("ok").unwrap_or_else(|| panic!("{r}"));
+            let life = ok.get("record").unwrap().get("expiresAt").unwrap();
+            (
+                ok.str_field("code").unwrap().len(),
+                ok.get("minutes").and_then(Json::as_f64).unwrap(),
+                life.as_f64().unwrap() - 1000.0,
+            )
+        };
+        assert_eq!(issue("{}"), (6, 2.0, 120_000.0));
+        assert_eq!(issue(r#"{"length":8,"seconds":30}"#), (8, 1.0, 30_000.0));
+        assert_eq!(issue(r#"{"seconds":61}"#), (6, 2.0, 61_000.0));
+        // Never shorter, never longer-lived, never out of range or fractional.
+        for wish in [
+            r#"{"length":4,"seconds":86400}"#,
+            r#"{"length":9}"#,
+            r#"{"length":7.5,"seconds":0.5}"#,
+            r#"{"length":"8","seconds":"30"}"#,
+            r#"{"length":null,"seconds":-1}"#,
+        ] {
+            assert_eq!(issue(wish), (6, 2.0, 120_000.0), "{wish}");
         }
     }
 

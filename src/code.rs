@@ -1,6 +1,6 @@
 //! Verification codes: generation, the stored record, verification, resend limits.
 //!
-//! Better than every vendor version (ZHENZI-API.md, "Known defects"): digits are uniform over
+//! Better than every vendor version (docs/zhenzi-api.md, "What the vendor SDKs got wrong"): digits are uniform over
 //! 0-9 from the host's CSPRNG bytes (rejection sampling), the code is stored only as a keyed
 //! hash, it is single use, it expires, wrong guesses are counted and lock the record, and
 //! resends are limited. Time is an argument (milliseconds since the epoch, as `Date.now()`),
@@ -12,6 +12,9 @@ use crate::number;
 use crate::sha256::{hex, hmac_sha256};
 
 const SALT_BYTES: usize = 16;
+/// A code's digits: 4 to 8.
+pub const MIN_LENGTH: u32 = 4;
+pub const MAX_LENGTH: u32 = 8;
 /// China Standard Time: the daily cap restarts at Beijing midnight, as the vendor's does.
 const DAY_OFFSET_MS: f64 = 8.0 * 3600.0 * 1000.0;
 const DAY_MS: f64 = 86_400_000.0;
@@ -66,7 +69,7 @@ impl Policy {
         if let Some(n) = positive(v, "dailyCap") {
             p.daily_cap = n as u32;
         }
-        if !(4..=8).contains(&p.length) {
+        if !(MIN_LENGTH..=MAX_LENGTH).contains(&p.length) {
             return Err(Error::new(
                 PARAM_FORMAT,
                 "code length must be 4 to 8 digits",

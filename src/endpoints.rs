@@ -1,4 +1,4 @@
-//! The four Zhenzi calls and where each is posted on each route (ZHENZI-API.md, "Hosts and routes").
+//! The four Zhenzi calls and where each is posted on each route (docs/zhenzi-api.md, "Hosts and routes").
 
 /// The relay mini-programs post to: the individual host's name has an underscore, which
 /// request-domain whitelists refuse, so the vendor offers this host and forwards to `apiUrl`.

@@ -1,6 +1,6 @@
 //! The one error table: every code a caller can meet, from the server or from this SDK.
 //!
-//! Server codes are the vendor's (ZHENZI-API.md). SDK-side codes reuse 100/101 where the
+//! Server codes are the vendor's (docs/zhenzi-api.md, "Error codes"). SDK-side codes reuse 100/101 where the
 //! meaning is the same (a malformed number, a message that is too long), so existing
 //! `res.data.code == 100` handlers keep working; everything else the SDK adds lives in the
 //! 9000s, where the vendor has never used a code.
@@ -169,7 +169,7 @@ table! {
     TENCENT_TABLE;
     TC_KEY = 9301, Auth, false, "腾讯云密钥错误（SecretId/SecretKey 不匹配或不存在）",
         "Tencent Cloud refused the key pair: wrong SecretId/SecretKey, or the key was deleted",
-        "在腾讯云访问管理（CAM）核对 SecretId 与 SecretKey，注意不要多复制空格或换行";
+        "在腾讯云访问管理（CAM）核对 SecretId 与 SecretKey（首尾的空格和换行 SDK 会自动去掉，不是原因）";
     TC_CLOCK = 9302, Auth, false, "签名已过期：服务器时间与腾讯云相差超过 5 分钟",
         "the signature's timestamp is more than 5 minutes off Tencent Cloud's clock",
         "校准服务器时钟（NTP）后重试";

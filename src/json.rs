@@ -2,7 +2,8 @@
 //!
 //! Every value crossing the wasm boundary is a JSON string, so the core needs to read replies
 //! and arguments and write results. serde_json would add ~14 KB of brotli to a package whose
-//! whole budget is 40 KB (TOOLCHAIN.md), so this is the minimum that is correct: RFC 8259,
+//! whole budget is 36 KB (docs/contributing.md, "Budgets"; docs/toolchain.md, trap 8), so this
+//! is the minimum that is correct: RFC 8259,
 //! surrogate pairs, a depth limit (a hostile reply must not overflow the wasm stack), and no
 //! panics on any input.
 

@@ -1,4 +1,4 @@
-//! TC3-HMAC-SHA256, the request signature of Tencent Cloud API 3.0 (TENCENT-SMS-API.md):
+//! TC3-HMAC-SHA256, the request signature of Tencent Cloud API 3.0 (docs/tencent-api.md):
 //! canonical request → string to sign → key chain → `Authorization`. Pure functions of their
 //! inputs; the clock is an argument. The one thing worth remembering between requests, the
 //! derived signing key, is a value the caller keeps: `KeyCache` (the facade holds one, see
@@ -181,7 +181,7 @@ pub fn authorization(
 mod tests {
     use super::*;
 
-    /// The documented example (TENCENT-SMS-API.md, "Known-answer vectors"): the `\u` escapes
+    /// The documented example (docs/tencent-api.md, "Known-answer vectors"): the `\u` escapes
     /// are literal text in the body.
     const BODY: &str =
         r#"{"Limit": 1, "Filters": [{"Values": ["\u672a\u547d\u540d"], "Name": "instance-name"}]}"#;

@@ -1,4 +1,4 @@
-//! Tencent Cloud SMS, SendSms of API version 2021-01-11 (TENCENT-SMS-API.md): the signed
+//! Tencent Cloud SMS, SendSms of API version 2021-01-11 (docs/tencent-api.md): the signed
 //! request, the reply, and every Tencent error code mapped onto a row of the one table
 //! (`errors::TENCENT_TABLE`). Sans-IO: the host sends the request and hands back the reply;
 //! the clock and the signing-key cache are arguments. Reached only through src/api.rs's
@@ -20,6 +20,8 @@ const MAX_NUMBERS: usize = 200;
 const MAX_SESSION_CONTEXT: usize = 511;
 /// Verification-code templates take 0–6 pure digits per variable.
 pub const MAX_CODE_DIGITS: usize = 6;
+/// Tencent sends one message per number every 30 s (LimitExceeded.PhoneNumberThirtySecondLimit).
+const MIN_COOLDOWN_SECONDS: f64 = 30.0;
 const MAX_REPLY_BYTES: usize = 1 << 20;
 
 /// Credentials and the SMS application. `Debug` hides the key and the token.
@@ -77,55 +79,118 @@ fn header_credential(raw: &str, what: &'static str) -> Result<String, Error> {
     Ok(value)
 }
 
+// One field each: its value, or why it is wrong (`field` and `problem` named, for hosts that
+// name their own setting). `Config::from_json` stops at the first; `setup_problems` lists all.
+
+fn sdk_app_id(v: &Json) -> Result<String, Error> {
+    let id = text(v, "sdkAppId");
+    if id.is_empty() {
+        return Err(Error::new(
+            CONFIG,
+            "sdkAppId is not set: the SmsSdkAppId from the SMS console (digits, e.g. 1400006666)",
+        )
+        .at("sdkAppId", "missing"));
+    }
+    if !digits(&id) {
+        return Err(Error::new(
+            CONFIG,
+            "sdkAppId must be the SmsSdkAppId's digits (e.g. 1400006666)",
+        )
+        .at("sdkAppId", "malformed"));
+    }
+    Ok(id)
+}
+
+/// The signature's text. A number is its ID, which Tencent refuses (9324): refused here.
+fn sign_name(v: &Json) -> Result<String, Error> {
+    let name = text(v, "signName");
+    if digits(&name) {
+        return Err(Error::new(
+            e::TC_SIGN,
+            "signName is a number (an ID): it must be the approved signature's text (签名内容)",
+        )
+        .at("signName", "numeric"));
+    }
+    Ok(name)
+}
+
+fn region(v: &Json) -> Result<String, Error> {
+    match text(v, "region") {
+        r if r.is_empty() => Ok(DEFAULT_REGION.to_string()),
+        r if r
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') =>
+        {
+            Ok(r)
+        }
+        _ => {
+            Err(Error::new(CONFIG, "region must look like ap-guangzhou").at("region", "malformed"))
+        }
+    }
+}
+
+fn endpoint(v: &Json) -> Result<String, Error> {
+    let endpoint = match text(v, "endpoint") {
+        s if s.is_empty() => DEFAULT_ENDPOINT.to_string(),
+        s => validate::base_url(&s, "endpoint")?,
+    };
+    if endpoint
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.contains('/'))
+    {
+        return Err(Error::new(
+            CONFIG,
+            "endpoint must be scheme://host[:port], without a path",
+        )
+        .at("endpoint", "malformed"));
+    }
+    Ok(endpoint)
+}
+
+fn secret_id(v: &Json) -> Result<String, Error> {
+    header_credential(v.str_field("secretId").unwrap_or(""), "secretId")
+}
+
+fn secret_key(v: &Json) -> Result<String, Error> {
+    validate::credential(v.str_field("secretKey").unwrap_or(""), "secretKey")
+}
+
+/// Optional: '' when absent (permanent keys need none).
+fn session_token(v: &Json) -> Result<String, Error> {
+    match v.str_field("sessionToken").unwrap_or("") {
+        t if t.trim().is_empty() => Ok(String::new()),
+        t => header_credential(t, "sessionToken"),
+    }
+}
+
+/// A template's ID: its digits (9325 otherwise, as Tencent would answer).
+fn template_id(v: &Json) -> Result<String, Error> {
+    let id = text(v, "templateId");
+    if !digits(&id) {
+        let problem = if id.is_empty() {
+            "missing"
+        } else {
+            "malformed"
+        };
+        return Err(
+            Error::new(e::TC_TEMPLATE, "templateId must be the template's digits")
+                .at("templateId", problem),
+        );
+    }
+    Ok(id)
+}
+
 impl Config {
     /// `{secretId, secretKey, sessionToken?, sdkAppId, signName?, region?, endpoint?}`.
     pub fn from_json(v: &Json) -> Result<Config, Error> {
-        let sdk_app_id = text(v, "sdkAppId");
-        if !digits(&sdk_app_id) {
-            return Err(Error::new(
-                CONFIG,
-                "sdkAppId must be the SmsSdkAppId's digits (e.g. 1400006666)",
-            ));
-        }
-        let sign_name = text(v, "signName");
-        if digits(&sign_name) {
-            return Err(Error::new(
-                e::TC_SIGN,
-                "signName must be the approved signature's text, not its numeric ID",
-            ));
-        }
-        let region = match text(v, "region") {
-            r if r.is_empty() => DEFAULT_REGION.to_string(),
-            r if r
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') =>
-            {
-                r
-            }
-            _ => return Err(Error::new(CONFIG, "region must look like ap-guangzhou")),
-        };
-        let endpoint = match text(v, "endpoint") {
-            s if s.is_empty() => DEFAULT_ENDPOINT.to_string(),
-            s => validate::base_url(&s, "endpoint")?,
-        };
-        if endpoint
-            .split_once("://")
-            .is_some_and(|(_, rest)| rest.contains('/'))
-        {
-            return Err(Error::new(
-                CONFIG,
-                "endpoint must be scheme://host[:port], without a path",
-            ));
-        }
-        let token = v.str_field("sessionToken").unwrap_or("");
+        let sdk_app_id = sdk_app_id(v)?;
+        let sign_name = sign_name(v)?;
+        let region = region(v)?;
+        let endpoint = endpoint(v)?;
         Ok(Config {
-            secret_id: header_credential(v.str_field("secretId").unwrap_or(""), "secretId")?,
-            secret_key: validate::credential(v.str_field("secretKey").unwrap_or(""), "secretKey")?,
-            session_token: if token.trim().is_empty() {
-                String::new()
-            } else {
-                header_credential(token, "sessionToken")?
-            },
+            secret_id: secret_id(v)?,
+            secret_key: secret_key(v)?,
+            session_token: session_token(v)?,
             sdk_app_id,
             sign_name,
             region,
@@ -137,6 +202,79 @@ impl Config {
     pub fn host(&self) -> &str {
         self.endpoint.split_once("://").map_or("", |(_, h)| h)
     }
+}
+
+/// What a cloud function that sends verification codes through Tencent needs, checked before
+/// anything is sent: `{secretId, secretKey, sessionToken?, sdkAppId, signName, region?,
+/// endpoint?, templateId, templateParamCount?, codeLength?, cooldownSeconds?}` (numbers as
+/// numbers or their text) → every problem, in that order, each naming its `field` and
+/// `problem`. Beyond `Config::from_json`: the sign name is required (codes go to mainland
+/// numbers), the template takes 1 variable (the code) or 2 (the code, the minutes), a code
+/// fits a verification template's variable (≤ 6 digits), and resends wait at least Tencent's
+/// 30 s. A `codeLength` or `cooldownSeconds` that is not a number is left to the host's own
+/// range check.
+pub fn setup_problems(v: &Json) -> Vec<Error> {
+    let required_sign = || match sign_name(v)? {
+        s if s.is_empty() => Err(Error::new(
+            CONFIG,
+            "signName is not set: the approved signature's text, e.g. 腾讯云",
+        )
+        .at("signName", "missing")),
+        s => Ok(s),
+    };
+    let param_count = || match text(v, "templateParamCount").as_str() {
+        "" | "1" | "2" => Ok(()),
+        _ => Err(Error::new(
+            CONFIG,
+            "templateParamCount must be 1 (the code) or 2 (the code and the minutes)",
+        )
+        .at("templateParamCount", "malformed")),
+    };
+    let number = |key| text(v, key).parse::<f64>().ok();
+    let code_length = || match number("codeLength") {
+        Some(n) if n > MAX_CODE_DIGITS as f64 => Err(Error::new(
+            e::TC_PARAM_FORMAT,
+            [
+                "codeLength ",
+                &text(v, "codeLength"),
+                " cannot work with Tencent: verification templates take at most 6 digits per \
+                 variable (InvalidParameterValue.TemplateParameterFormatError); use 4-6",
+            ]
+            .concat(),
+        )
+        .at("codeLength", "too_long")),
+        _ => Ok(()),
+    };
+    let cooldown = || match number("cooldownSeconds") {
+        Some(s) if s < MIN_COOLDOWN_SECONDS => Err(Error::new(
+            CONFIG,
+            [
+                "cooldownSeconds ",
+                &text(v, "cooldownSeconds"),
+                " is below Tencent's one message per number every 30 s \
+                 (LimitExceeded.PhoneNumberThirtySecondLimit); use 30 or more",
+            ]
+            .concat(),
+        )
+        .at("cooldownSeconds", "too_short")),
+        _ => Ok(()),
+    };
+    [
+        sdk_app_id(v).err(),
+        required_sign().err(),
+        template_id(v).err(),
+        param_count().err(),
+        secret_id(v).err(),
+        secret_key(v).err(),
+        session_token(v).err(),
+        region(v).err(),
+        endpoint(v).err(),
+        code_length().err(),
+        cooldown().err(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// A phone number in E.164: an 11-digit mainland number gets `+86`; `+<country><number>`
@@ -208,13 +346,7 @@ impl Send {
                 "one call sends to mainland numbers only or to international numbers only",
             ));
         }
-        let template_id = text(v, "templateId");
-        if !digits(&template_id) {
-            return Err(Error::new(
-                e::TC_TEMPLATE,
-                "templateId must be the template's digits",
-            ));
-        }
+        let template_id = template_id(v)?;
         let params = match v.get("templateParams") {
             None | Some(Json::Null) => vec![],
             Some(Json::Arr(items)) => items

@@ -1,6 +1,6 @@
 //! The `#[wasm_bindgen]` layer: one export per function of `api`, nothing else. Only strings,
 //! byte slices and small numbers cross, so the glue needs no JS object heap, no externref
-//! table and no BigInt (MINIPROGRAM-RUNTIME.md).
+//! table and no BigInt (docs/runtime.md, "The JavaScript environment"; docs/toolchain.md, trap 4).
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -48,6 +48,14 @@ pub fn tencent_build_request(config: &str, params: &str, now_seconds: f64) -> St
 #[wasm_bindgen(js_name = tencentParseReply)]
 pub fn tencent_parse_reply(status: u16, body: &str) -> String {
     api::tencent_parse_reply(status, body)
+}
+
+/// A Tencent set-up's problems, each as `field` and `problem` (src/api.rs
+/// `tencent_check_config`): server module only.
+#[cfg(feature = "server")]
+#[wasm_bindgen(js_name = tencentCheckConfig)]
+pub fn tencent_check_config(setup: &str) -> String {
+    api::tencent_check_config(setup)
 }
 
 /// A phone number's canonical form (src/api.rs `normalize_number`): server module only.

@@ -59,7 +59,7 @@ function checkModule(bytes) {
 }
 
 // Loads the module with the generated glue and runs one build + parse, so a broken
-// optimiser or glue edit fails the build rather than a user (TOOLCHAIN.md gotcha 1).
+// optimiser or glue edit fails the build rather than a user (docs/toolchain.md, trap 1).
 function smokeTest(bytes, gluePath) {
   delete require.cache[gluePath];
   const core = require(gluePath);

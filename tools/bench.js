@@ -1,4 +1,4 @@
-// Benchmarks for the README's budget table (DESIGN.md "Budgets"), run by `./build.sh bench`
+// Benchmarks for the README's budget table (docs/contributing.md, "Budgets"), run by `./build.sh bench`
 // after a build. Prints figures and asserts nothing; about half a minute on 2 cores.
 //   (a) 1000 sends to a loopback sandbox: ZhenziClient (keep-alive, 16 in flight) vs a
 //       vendor-style client (new connection per request, one at a time, hand-built form)

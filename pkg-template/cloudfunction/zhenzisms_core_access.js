@@ -5,13 +5,15 @@
 //
 //   await ready()
 //   core.normalizeNumber(raw)        → {ok: '13800138000'} | {err}
-//   core.codeIssue(input)            → {ok: {code, record, slots?}} | {err, limit?, retryAfter?}
+//   core.codeIssue(input)            → {ok: {code, record, slots?, warn?, minutes}} | {err, limit?, retryAfter?}
 //   core.codeVerify(input)           → {ok: {result, record, number}} | {err}
 //   core.limitsTake(input)           → {ok: {slots, warn}} | {err, limit?, retryAfter?}
 //   core.limitsGive(input)           → {ok: {slots}}   (a use given back: it sent nothing)
 //   core.smsParts(text)              → {ok: 2}   (the parts an SMS of `text` is billed as)
 //   core.checkConfig(config)         → {ok: {}} | {err: {…, field, problem}}
+//   core.tencentCheckConfig(setup)   → {ok: {}} | {err, problems: [{field, problem, detail}]}
 //   core.outcomeTexts()              → {success: '验证通过', code_error: …}
+//   core.codeLength()                → {min: 4, max: 8}: the digits a code may have
 //   call(config, op, params, options) → {ok, vendor} | {err, vendor}   (a Zhenzi request)
 //   errorInfo(code, detail)          → the table's row, with `detail` (9104 before the core is in)
 'use strict';
@@ -30,6 +32,7 @@ const core = {
   limitsGive: (input) => server.core().limitsGive(input),
   smsParts: (text) => server.core().smsParts(String(text)),
   checkConfig: (config) => server.core().checkConfig(config),
+  tencentCheckConfig: (setup) => server.core().tencentCheckConfig(setup),
   // What each verification outcome answers beside it (msg / data), as the vendor's function did.
   outcomeTexts: () => {
     if (!texts) {
@@ -38,6 +41,7 @@ const core = {
     }
     return texts;
   },
+  codeLength: () => server.core().vocabulary().codeLength,
 };
 
 function errorInfo(code, detail) {

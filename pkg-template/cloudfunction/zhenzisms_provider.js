@@ -4,8 +4,9 @@
 // attempts) stays in index.js; a provider only delivers one code to one number in time.
 //
 //   const provider = fromEnv(process.env);   // per invocation: temporary keys rotate
-//   provider.problems                        // ['TENCENT_SMS_SIGN_NAME is not set…', …]: refuse to start
+//   provider.problems                        // [{name: 'TENCENT_SMS_SIGN_NAME', why: 'signName is not set…'}, …]: refuse to start
 //   await provider.sendCode({ number, code, minutes, budgetMs, now? })   // Tencent: → {ok: true} | {err: <table entry>}
+//   (`problems`: the core's (src/tencent.rs `setup_problems`), each under the variable to fix)
 //   (`now`: a clock in ms for the signature, default Date.now; budgetMs default 2500: every
 //   request of the call fits in it, under CloudBase's 3 s function timeout)
 //
@@ -26,8 +27,6 @@
 var sdk = require('./zhenzisms_core_access.js');
 
 var DEFAULT_BUDGET_MS = 2500;
-var MAX_TENCENT_CODE_DIGITS = 6; // verification templates: 0–6 digits per variable
-var TENCENT_MIN_COOLDOWN_S = 30; // Tencent: one message per number every 30 s
 // templateId → the variable count Tencent accepted, for templates whose count is not declared
 // (kept while the function instance is warm).
 /** @type {Object<string, number>} */
@@ -44,57 +43,73 @@ function entry(code, detail) {
   return sdk.errorInfo(code, detail);
 }
 
-/** Plain data of a ZhenziError (or anything thrown). */
+/** Plain data of a ZhenziError (or anything thrown): its table entry, with its detail. */
 function plain(e) {
   if (!(e instanceof sdk.ZhenziError)) return entry(9100, String(e && e.message || e));
-  /** @type {any} */
-  var out = { code: e.code, kind: e.kind, reason: e.reason, message: e.message, solution: e.solution, retriable: e.retriable };
-  // ZhenziError's message is "message: detail": keep the table's message.
-  if (e.detail) {
-    out.detail = e.detail;
-    out.message = e.message.slice(0, e.message.length - e.detail.length - 2);
-  }
-  return out;
+  return entry(e.code, e.detail || '');
 }
 
-// The credentials to sign with, read at send time (the runtime's temporary keys rotate).
+// The credentials to sign with, read at send time (the runtime's temporary keys rotate), and
+// the variables to name when they are wrong: the deployer's own pair when either is set, else
+// the runtime's (then the hint says the deployer may set their own).
 function tencentCredentials(env) {
   var id = read(env, 'TENCENT_SECRET_ID');
   var key = read(env, 'TENCENT_SECRET_KEY');
-  if (id || key) return { secretId: id, secretKey: key, sessionToken: '', source: 'TENCENT_SECRET_ID/TENCENT_SECRET_KEY' };
+  var own = { secretId: 'TENCENT_SECRET_ID', secretKey: 'TENCENT_SECRET_KEY' };
+  if (id || key) return { secretId: id, secretKey: key, sessionToken: '', names: own, hint: '' };
   return {
     secretId: read(env, 'TENCENTCLOUD_SECRETID'),
     secretKey: read(env, 'TENCENTCLOUD_SECRETKEY'),
     sessionToken: read(env, 'TENCENTCLOUD_SESSIONTOKEN'),
-    source: 'TENCENTCLOUD_SECRETID/TENCENTCLOUD_SECRETKEY'
+    names: own,
+    hint: ' (set TENCENT_SECRET_ID and TENCENT_SECRET_KEY, or run where the runtime provides TENCENTCLOUD_SECRETID/TENCENTCLOUD_SECRETKEY)'
   };
 }
 
+// The core's field (src/tencent.rs `setup_problems`) → the variable that sets it.
+var VARIABLE = {
+  sdkAppId: 'TENCENT_SMS_SDK_APP_ID',
+  signName: 'TENCENT_SMS_SIGN_NAME',
+  templateId: 'TENCENT_SMS_TEMPLATE_ID',
+  templateParamCount: 'TENCENT_SMS_TEMPLATE_PARAMS',
+  region: 'TENCENT_SMS_REGION',
+  endpoint: 'TENCENT_SMS_ENDPOINT',
+  sessionToken: 'TENCENTCLOUD_SESSIONTOKEN',
+  codeLength: 'ZHENZI_CODE_LENGTH',
+  cooldownSeconds: 'ZHENZI_COOLDOWN_SECONDS'
+};
+
+/** One problem as the log and the reply say it. @param {{name: string, why: string}} p */
+var said = function (p) {
+  return p.name + ': ' + p.why;
+};
+
 function tencentProvider(env) {
-  var problems = [];
   var appId = read(env, 'TENCENT_SMS_SDK_APP_ID');
   var signName = read(env, 'TENCENT_SMS_SIGN_NAME');
   var templateId = read(env, 'TENCENT_SMS_TEMPLATE_ID');
   var declared = read(env, 'TENCENT_SMS_TEMPLATE_PARAMS');
-  if (!/^\d+$/.test(appId)) problems.push('TENCENT_SMS_SDK_APP_ID must be the SmsSdkAppId from the SMS console (digits, e.g. 1400006666)' + (appId ? '' : ': it is not set'));
-  if (!signName) problems.push('TENCENT_SMS_SIGN_NAME is not set: the approved signature\'s text, e.g. 腾讯云');
-  else if (/^\d+$/.test(signName)) problems.push('TENCENT_SMS_SIGN_NAME is a number: it must be the signature\'s TEXT (签名内容), not its ID');
-  if (!/^\d+$/.test(templateId)) problems.push('TENCENT_SMS_TEMPLATE_ID must be a verification template\'s ID (digits)' + (templateId ? '' : ': it is not set'));
-  if (declared && declared !== '1' && declared !== '2') problems.push('TENCENT_SMS_TEMPLATE_PARAMS must be 1 (the code) or 2 (the code and the minutes)');
   var creds = tencentCredentials(env);
-  if (!creds.secretId || !creds.secretKey) {
-    problems.push(creds.source.indexOf('TENCENTCLOUD') === 0
-      ? 'no Tencent Cloud credentials: set TENCENT_SECRET_ID and TENCENT_SECRET_KEY, or run where the runtime provides TENCENTCLOUD_SECRETID/TENCENTCLOUD_SECRETKEY'
-      : 'TENCENT_SECRET_ID and TENCENT_SECRET_KEY must be set together');
-  }
-  var length = Number(read(env, 'ZHENZI_CODE_LENGTH') || 6);
-  if (length > MAX_TENCENT_CODE_DIGITS) {
-    problems.push('ZHENZI_CODE_LENGTH=' + length + ' cannot work with Tencent: verification templates accept at most 6 digits per variable (InvalidParameterValue.TemplateParameterFormatError); use 4-6');
-  }
-  var cooldown = read(env, 'ZHENZI_COOLDOWN_SECONDS');
-  if (cooldown && Number(cooldown) < TENCENT_MIN_COOLDOWN_S) {
-    problems.push('ZHENZI_COOLDOWN_SECONDS=' + cooldown + ' is below Tencent\'s one message per number every 30 s (LimitExceeded.PhoneNumberThirtySecondLimit); use 30 or more');
-  }
+  // The core decides what is wrong (every rule is Tencent's or the code SMS's); this names the
+  // variable of each field. Text goes as written: the core reads numbers from it.
+  var checked = sdk.core.tencentCheckConfig({
+    secretId: creds.secretId,
+    secretKey: creds.secretKey,
+    sessionToken: creds.sessionToken,
+    sdkAppId: appId,
+    signName: signName,
+    region: read(env, 'TENCENT_SMS_REGION'),
+    endpoint: read(env, 'TENCENT_SMS_ENDPOINT'),
+    templateId: templateId,
+    templateParamCount: declared,
+    codeLength: read(env, 'ZHENZI_CODE_LENGTH'),
+    cooldownSeconds: read(env, 'ZHENZI_COOLDOWN_SECONDS')
+  });
+  var problems = (checked.problems || []).map(function (p) {
+    var credential = p.field === 'secretId' || p.field === 'secretKey';
+    var name = credential ? creds.names[p.field] : VARIABLE[p.field] || 'SMS_PROVIDER';
+    return { name: name, why: p.detail + (credential ? creds.hint : '') };
+  });
   function attempt(a, variables, deadline) {
     var c = tencentCredentials(env);
     var client = new sdk.TencentSmsClient({
@@ -107,7 +122,7 @@ function tencentProvider(env) {
       endpoint: read(env, 'TENCENT_SMS_ENDPOINT') || undefined,
       now: a.now
     });
-    var params = [String(a.code), String(Math.ceil(Number(a.minutes) || 5))].slice(0, variables);
+    var params = [String(a.code), String(a.minutes)].slice(0, variables);
     var left = Math.max(1, deadline - Date.now());
     return client.send({ number: a.number, templateId: templateId, templateParams: params, verification: true }, { timeoutMs: left }).then(function (r) {
       learnt[templateId] = variables; // Tencent took the count
@@ -129,8 +144,8 @@ function tencentProvider(env) {
     sendCode: function (/** @type {any} */ a) {
       var deadline = Date.now() + (a.budgetMs || DEFAULT_BUDGET_MS);
       return sdk.ready().then(function () {
-        if (problems.length) return { err: entry(9001, problems.join('; ')) };
-        if (String(a.code).length > MAX_TENCENT_CODE_DIGITS) return { err: entry(9321, 'a ' + String(a.code).length + '-digit code: Tencent verification templates take at most 6') };
+        if (problems.length) return { err: entry(9001, problems.map(said).join('; ')) };
+        // A code too long for a verification template is the core's refusal (9321), unsent.
         return attempt(a, declared ? Number(declared) : learnt[templateId] || 2, deadline);
       });
     }
@@ -146,7 +161,7 @@ function tencentProvider(env) {
 function fromEnv(env) {
   var name = read(env, 'SMS_PROVIDER').toLowerCase() || 'zhenzi';
   if (name === 'tencent') return tencentProvider(env);
-  return { name: 'zhenzi', problems: name === 'zhenzi' ? [] : ['SMS_PROVIDER must be zhenzi or tencent, not ' + JSON.stringify(name)] };
+  return { name: 'zhenzi', problems: name === 'zhenzi' ? [] : [{ name: 'SMS_PROVIDER', why: 'must be zhenzi or tencent, not ' + JSON.stringify(name) }] };
 }
 
-module.exports = { fromEnv: fromEnv };
+module.exports = { fromEnv: fromEnv, said: said };

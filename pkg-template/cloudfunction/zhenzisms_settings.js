@@ -4,12 +4,14 @@
 // so the reply and 云函数日志 say exactly what to fix. The guide (§4) lists every one.
 'use strict';
 
-const { fromEnv } = require('./zhenzisms_provider.js');
+const access = require('./zhenzisms_core_access.js');
+const { fromEnv, said } = require('./zhenzisms_provider.js');
 
 // Numbers: [name, default, min, max]. Defaults and their reasons: docs/guide.md §4 and §8.
+// The bounds are the function's own choices, but for the code's length: the core's (null here).
 const NUMBERS = [
   ['ZHENZI_TIMEOUT_MS', 2500, 100, 60000], // one Zhenzi call, retries included (CloudBase: 3 s)
-  ['ZHENZI_CODE_LENGTH', 6, 4, 8],
+  ['ZHENZI_CODE_LENGTH', 6, null, null], // digits: the core's range (vocabulary().codeLength)
   ['ZHENZI_CODE_SECONDS', 300, 1, 86400],
   ['ZHENZI_MAX_ATTEMPTS', 5, 1, 20], // wrong guesses per code
   ['ZHENZI_COOLDOWN_SECONDS', 60, 0, 86400], // per number and per caller
@@ -81,9 +83,8 @@ function read() {
   const provider = fromEnv(process.env);
   const tencent = provider.name === 'tencent';
   if (provider.problems.length) {
-    // Each problem is a sentence that names the variable to fix first.
-    const first = /[A-Z][A-Z0-9_]{3,}/.exec(provider.problems[0]);
-    return { err: problem(first ? first[0] : 'SMS_PROVIDER', '(SMS_PROVIDER=' + provider.name + '): ' + provider.problems.join('; ')) };
+    // Named by the first variable to fix; the detail lists every problem.
+    return { err: problem(provider.problems[0].name, '(SMS_PROVIDER=' + provider.name + '): ' + provider.problems.map(said).join('; ')) };
   }
   const appId = raw('ZHENZI_APP_ID');
   const secret = raw('ZHENZI_APP_SECRET');
@@ -97,7 +98,10 @@ function read() {
   }
   /** @type {Record<string, number>} */
   const n = {};
-  for (const [name, fallback, min, max] of NUMBERS) {
+  const digits = access.core.codeLength();
+  for (const row of NUMBERS) {
+    const [name, fallback] = row;
+    const [min, max] = row[2] === null ? [digits.min, digits.max] : [row[2], row[3]];
     const text = raw(/** @type {string} */ (name));
     const value = text === '' ? Number(fallback) : Number(text);
     if (!/^\d*$/.test(text) || !(value >= Number(min) && value <= Number(max))) {

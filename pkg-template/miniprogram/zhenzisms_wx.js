@@ -1,6 +1,6 @@
 // @ts-check
 // zhenzisms_wx.js — the mini-program platform: WXWebAssembly, wx.request, wx.getRandomValues,
-// wx storage, wx.cloud. Uses nothing the mini-program runtime lacks (MINIPROGRAM-RUNTIME.md).
+// wx storage, wx.cloud. Uses nothing the mini-program runtime lacks (docs/runtime.md).
 'use strict';
 
 var core = require('./zhenzisms_core.js');

@@ -30,8 +30,8 @@ function createServer(kit) {
     errorInfo: function (code, detail) {
       return kit.errorInfo(code, detail);
     },
-    // A verification code for `input` {number, now, key, policy?, previous?, limits?}, with
-    // the CSPRNG bytes it needs: → {ok: {code, record}} or {err, vendor}.
+    // A verification code for `input` {number, now, key, policy?, asked?, previous?, limits?},
+    // with the CSPRNG bytes it needs: → {ok: {code, record, minutes, slots?, warn?}} or {err, vendor}.
     issueCode: function (input) {
       return kit.core().codeIssue(input, kit.entropy(codes.ENTROPY_BYTES));
     },

@@ -266,8 +266,9 @@ export interface ServerApi {
     options?: { timeoutMs?: number; retries?: number; retryDelayMs?: number; budgetMs?: number }
   ): Promise<CoreAnswer<unknown> & { status?: number; header?: Record<string, unknown> }>;
   errorInfo(code: number, detail?: string): ErrorInfo;
-  /** With `limits`: `slots` to store and `warn` (limits now at 80 % of their caps); a refusal by one names it (`limit`, `retryAfter` s). */
-  issueCode(input: { number: string; now: number; key: string; policy?: object; previous?: object | null; limits?: unknown[] }): CoreAnswer<{ code: string; record: object; slots?: Array<{ sentAt: number; day: number; count: number }>; warn?: number[] }> & { limit?: number; retryAfter?: number };
+  /** With `limits`: `slots` to store and `warn` (limits now at 80 % of their caps); a refusal by one names it (`limit`, `retryAfter` s).
+   *  `asked`: a page's wishes, of which a longer code and a shorter life are granted; `minutes`: the code's life, rounded up, for the SMS. */
+  issueCode(input: { number: string; now: number; key: string; policy?: object; asked?: { length?: number; seconds?: number }; previous?: object | null; limits?: unknown[] }): CoreAnswer<{ code: string; record: object; slots?: Array<{ sentAt: number; day: number; count: number }>; warn?: number[]; minutes: number }> & { limit?: number; retryAfter?: number };
   verifyCode(input: { number: string; code: string; now: number; key: string; record?: object | null }): CoreAnswer<{ result: ValidateResult; record: object | null; number: string }>;
 }
 

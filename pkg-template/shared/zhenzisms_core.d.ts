@@ -14,8 +14,9 @@ type Plan = { timeoutMs: number; delaysMs: number[]; on: 'unsent' | 'retriable' 
 type Built = { url: string; method: string; header: Record<string, string>; body: string; warn?: string[]; retry: Plan };
 /** A limit's state as the host stores it. */
 type Slot = { sentAt: number; day: number; count: number };
-/** `slots`, `warn` (the indexes this use takes to 80 % of their caps): when limits were given. */
-type Issued = { code: string; record: object; slots?: Slot[]; warn?: number[] };
+/** `slots`, `warn` (the indexes this use takes to 80 % of their caps): when limits were given;
+ *  `minutes`: the code's life, rounded up (Node's module only). */
+type Issued = { code: string; record: object; slots?: Slot[]; warn?: number[]; minutes?: number };
 type Checked = { result: string; record: object | null; number: string };
 
 /** The imports object the wasm module must be instantiated with. */
@@ -30,8 +31,9 @@ export function parseReply(op: string, status: number, body: string): Answer<any
 export function errorInfo(code: number, detail: string): Failed;
 /** Every entry of the error table. */
 export function errorTable(): Entry[];
-/** `input`: `{number, now, key, policy?, previous?, limits?}` (`key` required, '' only on
- *  purpose); `entropy`: ≥ 48 CSPRNG bytes. */
+/** `input`: `{number, now, key, policy?, asked?, previous?, limits?}` (`key` required, '' only
+ *  on purpose; `asked` {length?, seconds?}: a page's wishes, Node's module only: a longer code
+ *  and a shorter life are granted); `entropy`: ≥ 48 CSPRNG bytes. */
 export function codeIssue(input: Json, entropy: Uint8Array): Answer<Issued>;
 /** `input`: `{number, code, now, key, record?}` (`key` required); `number` of the answer is the
  *  canonical form of the input ('' if none). */
@@ -54,5 +56,11 @@ export function smsParts(text: string): Answer<number>;
 /** Node's module only: a Zhenzi configuration → `{ok: {}}` or `{err}` whose `field` and
  *  `problem` name the setting that is wrong. */
 export function checkConfig(config: Json): { ok: {}; err?: undefined } | { ok?: undefined; err: Entry & { field?: string; problem?: string } };
-/** Node's module only: the error kinds and verification outcomes with their vendor texts. */
-export function vocabulary(): { kinds: string[]; outcomes: { result: string; text: string }[] };
+/** Node's module only: a Tencent set-up for verification codes (`{secretId, secretKey,
+ *  sessionToken?, sdkAppId, signName, region?, endpoint?, templateId, templateParamCount?,
+ *  codeLength?, cooldownSeconds?}`) → `{ok: {}}`, or `{err, problems}`: every problem with its
+ *  `field`, `problem` (`missing`, `malformed`, `numeric`, `too_long`…) and `detail`. */
+export function tencentCheckConfig(setup: Json): { ok: {}; err?: undefined; problems?: undefined } | { ok?: undefined; err: Entry & { field?: string; problem?: string }; problems: { field: string; problem: string; detail: string }[] };
+/** Node's module only: the error kinds, the verification outcomes with their vendor texts, and
+ *  the digits a code may have. */
+export function vocabulary(): { kinds: string[]; outcomes: { result: string; text: string }[]; codeLength: { min: number; max: number } };

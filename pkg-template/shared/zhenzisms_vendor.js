@@ -1,6 +1,6 @@
 // @ts-check
 // zhenzisms_vendor.js — `client`, the drop-in for the vendor's utils/zhenzisms.js: every call
-// form of versions A–E (ZHENZI-API.md), in direct mode (appSecret in the package, requests
+// form of versions A–E (docs/zhenzi-api.md), in direct mode (appSecret in the package, requests
 // through the relay) or cloud mode (initCloud: a cloud function holds the secret).
 //
 // Every callback is called exactly once with a wx.request-like result whose `data` is always

@@ -396,3 +396,167 @@ fn every_documented_code_has_its_row_and_only_refusals_are_retriable() {
     // The facade knows the rows (native tests see the server build's table).
     assert_eq!(e::lookup(9301), Some(e::TC_KEY));
 }
+
+/// The set-up check's problems as (field, problem), in order.
+fn setup(input: &str) -> Vec<(&'static str, &'static str)> {
+    setup_problems(&json::parse(input).unwrap())
+        .iter()
+        .map(|e| e.field.expect("every problem names its field"))
+        .collect()
+}
+
+const SETUP: &str = r#"{"secretId":"AKIDexample","secretKey":"KEY-c0ffee","sdkAppId":"1400006666","signName":"腾讯云","templateId":"100001"}"#;
+
+fn with(more: &str) -> String {
+    [&SETUP[..SETUP.len() - 1], ",", more, "}"].concat()
+}
+
+#[test]
+fn a_complete_setup_has_no_problems() {
+    assert_eq!(setup(SETUP), []);
+    let full = with(
+        r#""templateParamCount":"2","codeLength":"6","cooldownSeconds":"30","region":"ap-beijing","endpoint":"https://sms.tencentcloudapi.com""#,
+    );
+    assert_eq!(setup(&full), []);
+    // Numbers may be numbers too; 1 variable (the code only) is a template's other form.
+    assert_eq!(
+        setup(&with(
+            r#""templateParamCount":1,"codeLength":4,"cooldownSeconds":60"#
+        )),
+        []
+    );
+}
+
+#[test]
+fn nothing_set_names_every_required_field_in_order() {
+    assert_eq!(
+        setup("{}"),
+        [
+            ("sdkAppId", "missing"),
+            ("signName", "missing"),
+            ("templateId", "missing"),
+            ("secretId", "missing"),
+            ("secretKey", "missing"),
+        ]
+    );
+}
+
+#[test]
+fn each_setup_rule_names_its_field_and_problem() {
+    for (more, want) in [
+        (r#""sdkAppId":"app-1""#, ("sdkAppId", "malformed")),
+        (r#""signName":"356789""#, ("signName", "numeric")),
+        (r#""templateId":"tpl""#, ("templateId", "malformed")),
+        (
+            r#""templateParamCount":"3""#,
+            ("templateParamCount", "malformed"),
+        ),
+        (
+            r#""templateParamCount":"0""#,
+            ("templateParamCount", "malformed"),
+        ),
+        (r#""secretId":"AKID中""#, ("secretId", "malformed")),
+        (
+            r#""secretKey":"KEY\u0007""#,
+            ("secretKey", "control_characters"),
+        ),
+        (
+            r#""sessionToken":"tok\u00e9""#,
+            ("sessionToken", "malformed"),
+        ),
+        (r#""region":"AP GZ""#, ("region", "malformed")),
+        (
+            r#""endpoint":"http://sms.example.com""#,
+            ("endpoint", "not_https"),
+        ),
+        (
+            r#""endpoint":"https://a.b/path""#,
+            ("endpoint", "malformed"),
+        ),
+        (r#""codeLength":"7""#, ("codeLength", "too_long")),
+        (r#""codeLength":8"#, ("codeLength", "too_long")),
+        (
+            r#""cooldownSeconds":"29""#,
+            ("cooldownSeconds", "too_short"),
+        ),
+        (r#""cooldownSeconds":"0""#, ("cooldownSeconds", "too_short")),
+    ] {
+        // A later key of the same name wins in our parser: `with` overrides one field.
+        assert_eq!(setup(&with(more)), [want], "{more}");
+    }
+    // Not a number: left to the host's range check (the policy's, not Tencent's).
+    assert_eq!(
+        setup(&with(r#""codeLength":"six","cooldownSeconds":"x""#)),
+        []
+    );
+}
+
+#[test]
+fn setup_problems_say_why_in_words_without_a_secret() {
+    let all = setup_problems(
+        &json::parse(&with(
+            r#""secretKey":"SECRET\u0007","signName":"123","codeLength":"8","cooldownSeconds":"10""#,
+        ))
+        .unwrap(),
+    );
+    let details: Vec<&str> = all.iter().map(|e| e.detail.as_str()).collect();
+    assert_eq!(details.len(), 4, "{details:?}");
+    assert!(
+        details[0].starts_with("signName is a number"),
+        "{}",
+        details[0]
+    );
+    assert!(
+        details[2].contains("codeLength 8 cannot work with Tencent"),
+        "{}",
+        details[2]
+    );
+    assert!(details[2].contains("at most 6 digits"), "{}", details[2]);
+    assert!(details[3]
+        .contains("cooldownSeconds 10 is below Tencent's one message per number every 30 s"));
+    assert!(details.iter().all(|d| !d.contains("SECRET")), "{details:?}");
+}
+
+#[test]
+fn the_facade_answers_every_problem_and_the_first_as_err() {
+    use crate::api::tencent_check_config as check;
+    assert_eq!(check(SETUP), r#"{"ok":{}}"#);
+    let r = json::parse(&check(
+        r#"{"secretId":"a","secretKey":"TOPSECRET","signName":"1"}"#,
+    ))
+    .unwrap();
+    let e = r.get("err").unwrap();
+    assert_eq!(e.get("code"), Some(&Json::num(9001.0)));
+    assert_eq!(
+        (e.str_field("field"), e.str_field("problem")),
+        (Some("sdkAppId"), Some("missing"))
+    );
+    let Some(Json::Arr(problems)) = r.get("problems") else {
+        panic!("{r}")
+    };
+    let named: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| {
+            (
+                p.str_field("field").unwrap(),
+                p.str_field("problem").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            ("sdkAppId", "missing"),
+            ("signName", "numeric"),
+            ("templateId", "missing")
+        ]
+    );
+    assert!(e
+        .str_field("detail")
+        .unwrap()
+        .contains("signName is a number"));
+    assert!(!r.to_string().contains("TOPSECRET"));
+    // Not JSON: one problem, still an answer.
+    let r = json::parse(&check("{")).unwrap();
+    assert_eq!(r.get("err").unwrap().get("code"), Some(&Json::num(9001.0)));
+}

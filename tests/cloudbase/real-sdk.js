@@ -25,7 +25,7 @@ let real = null;
 let functionDir = null;
 let envs = 0;
 
-// Variables the platform sets in every SCF instance (OFFICIAL-TOOLS.md), so the SDK behaves as
+// Variables the platform sets in every SCF instance (docs/testing.md, "Running on the real SDK"), so the SDK behaves as
 // in the cloud.
 function platformEnv() {
   Object.assign(process.env, {

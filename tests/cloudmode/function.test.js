@@ -45,6 +45,12 @@ after(async () => {
   destroyAgents();
 });
 
+// The Chinese error table's row for `code` in docs/guide.md, whose cloud-mode remedies are the function's.
+function guideRow(code) {
+  const guide = require('fs').readFileSync(require('path').join(__dirname, '../../docs/guide.md'), 'utf8');
+  return guide.split('\n').find((l) => l.startsWith(`| ${code} |`)) || '';
+}
+
 // A Zhenzi route's reply carries both vendor spellings: v2's bare body and v1's {body}.
 function bare(reply) {
   assert.deepEqual(reply.body, { code: reply.code, data: reply.data }, 'body repeats {code, data}');
@@ -109,6 +115,20 @@ test('balance is retried once after a 502; send is not', async () => {
   sb.queueFault({ fault: 'http502', path: '/sms/send.do', count: 1 });
   assertErrorShape(await invoke({ $url: 'send', number: NUMBER, message: 'x' }), 9102, 'http');
   assert.equal(sb.requests.length, 1);
+});
+
+test('a sendCode that timed out keeps its code: the reply says wait for the SMS, not look a messageId up', async () => {
+  setEnv(Object.assign({}, env, { ZHENZI_TIMEOUT_MS: '300' }));
+  sb.queueFault({ fault: 'delay=1500', path: '/sms/send.do', count: 1 }); // delivered at once, answered late
+  cloudSdk.context.OPENID = 'openid-timeout'; // a user and number of its own: the code keeps its cooldown
+  const number = '13700137000';
+  const r = await invoke({ $url: 'sendCode', number, message: '验证码{code}' });
+  assert.equal(r.error.code, 9101);
+  assert.doesNotMatch(r.error.solution, /messageId/);
+  assert.match(r.error.solution, /先等短信/);
+  assert.ok(guideRow(9101).includes(r.error.solution), 'the guide says what the function answers');
+  const code = codeFromInbox(sb, number);
+  assert.equal(outcome(await invoke({ $url: 'validateCode', number, code })).code, 'success', 'the code that arrived works');
 });
 
 test('findSmsByMessageId → the record, and {} for an unknown id', async () => {
@@ -261,6 +281,7 @@ test('errors come back as {code, data, error}: input, server, network, configura
   // A cloud function has no request-domain whitelist: its advice must not send the user there.
   assert.doesNotMatch(down.error.solution, /合法域名|whitelist|domain/i);
   assert.match(down.error.solution, /ZHENZI_API_URL/);
+  assert.ok(guideRow(9100).includes(down.error.solution), 'the guide says what the function answers');
 });
 
 test('the secret is in no reply', () => {

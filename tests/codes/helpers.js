@@ -129,6 +129,12 @@ function strings(value, out = []) {
   return out;
 }
 
+// Whether text `s` holds `code` in clear: as a token of its own, not by chance inside a longer run
+// of digits or hex (a 64-hex keyed hash holds a given 6-digit string about once in 3e5 hashes).
+function holds(s, code) {
+  return new RegExp(`(?<![0-9A-Za-z])${code}(?![0-9A-Za-z])`).test(s);
+}
+
 // The "wrong" code for `code`: same length, every digit different.
 function wrongCode(code) {
   return code.replace(/\d/g, (d) => String((Number(d) + 1) % 10));
@@ -142,5 +148,5 @@ function phone(prefix, i = 0) {
 module.exports = {
   ROOT, DIST, CLOUD_INDEX, APP_ID, APP_SECRET, API_URL,
   miniProgramRoot, directClient, cloudClient, loadCloudFunction, withEnv, cloudEnv,
-  lastCode, strings, wrongCode, phone,
+  lastCode, strings, holds, wrongCode, phone,
 };

@@ -86,6 +86,26 @@ test('the Tencent tables: the same four columns and codes in both languages, the
     assert.equal(en[i].cells[2], row.message, `${r.code} en reason`);
     assert.ok(en[i].cells[3].length > 10, `${r.code}: an English remedy`);
   });
+  // The remedy errorInfo answers is the one the table gives first (a reply's `solution`).
+  const differ = zh.filter((r) => !norm(r.cells[3]).startsWith(norm(core.get(r.code).solution)));
+  assert.deepEqual(differ.map((r) => `${r.code}: "${r.cells[3]}" vs the core's "${core.get(r.code).solution}"`), []);
+});
+
+// The forms tests/dropin/fidelity.test.js and tests/cloudmode check: the callback's (result, verified),
+// the Promise of {result, verified?}, and cloud mode's synchronous answer.
+test('validateCode\'s forms: the guide (both languages) and the npm README name each as the SDK answers it', () => {
+  for (const [f, text] of [['guide zh', halves.zh], ['guide en', halves.en], ['npm README', read('pkg-template/npm/README.md')]]) {
+    assert.match(text, /validateCode\(function \(result, verified\)/, `${f}: the callback's two arguments`);
+    assert.match(text, /validateCode\(\{ number, code \}\)/, `${f}: the object form`);
+    assert.match(text, /\{ result, verified\? \}/, `${f}: what its Promise answers`);
+    assert.match(text, /'not_checked'/, `${f}: cloud mode's synchronous answer`);
+    assert.match(text, /'error'/, `${f}: version B's`);
+  }
+});
+
+test('no remedy of the core blames spaces around a key or secret: the SDK trims them (110, 9301)', () => {
+  for (const row of core.values()) assert.doesNotMatch(row.solution, /不要多复制空格|复制时带了空格/, `${row.code}: ${row.solution}`);
+  for (const code of [110, 9301]) assert.ok(guide.split('\n').some((l) => l.startsWith(`| ${code} |`) && /自动去掉/.test(l)), `${code}: the guide says they are trimmed`);
 });
 
 test('a numeric TENCENT_SMS_SIGN_NAME: the guide says 9001 from the function, and the function answers 9001', async () => {

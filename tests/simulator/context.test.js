@@ -67,7 +67,7 @@ test('console is recorded in mp.logs', withMp({}, (mp) => {
 test('timers: numeric ids, order, clearTimeout/clearInterval, exceptions go to mp.errors', withMp({}, async (mp) => {
   mp.run(`
     globalThis.order = [];
-    var a = setTimeout(function () { order.push('a'); }, 40); // well after b, on a loaded machine too
+    var a = setTimeout(function () { order.push('a'); }, 50); // far after b's 0 ms, even on a loaded machine
     var b = setTimeout(function () { order.push('b'); }, 0);
     var c = setTimeout(function () { order.push('never'); }, 1);
     clearTimeout(c);

@@ -85,8 +85,8 @@ test('temporary credentials work, but then the code hash needs ZHENZI_CODE_KEY, 
 
 test('set-up mistakes are refused at start-up with the variable and why: code length 7, a numeric SignName, no template', async () => {
   for (const [more, why] of [
-    [{ ZHENZI_CODE_LENGTH: '7' }, /ZHENZI_CODE_LENGTH=7 .*at most 6 digits/],
-    [{ TENCENT_SMS_SIGN_NAME: '123456' }, /TENCENT_SMS_SIGN_NAME is a number/],
+    [{ ZHENZI_CODE_LENGTH: '7' }, /ZHENZI_CODE_LENGTH: codeLength 7 .*at most 6 digits/],
+    [{ TENCENT_SMS_SIGN_NAME: '123456' }, /TENCENT_SMS_SIGN_NAME: signName is a number/],
     [{ TENCENT_SMS_TEMPLATE_ID: '' }, /TENCENT_SMS_TEMPLATE_ID/],
   ]) {
     setEnv(tencentEnv(more));

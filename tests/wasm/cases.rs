@@ -128,7 +128,7 @@ fn error_table_is_complete() {
     assert_eq!(field(&e, &["err", "retriable"]), &Json::Bool(true));
 }
 
-/// TC3-HMAC-SHA256's two documented vectors (TENCENT-SMS-API.md), byte-exact inside the
+/// TC3-HMAC-SHA256's two documented vectors (docs/tencent-api.md, "Known-answer vectors"), byte-exact inside the
 /// engine: the canonical-request hash and the signature.
 #[wasm_bindgen_test]
 fn tc3_documented_vectors() {
