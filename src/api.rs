@@ -275,16 +275,10 @@ fn limit_err(i: usize, retry_after: Option<i64>, e: &Error) -> String {
 /// a cap. The cloud function's budgets and route caps, decided here. Server module only.
 #[cfg(any(feature = "server", test))]
 pub fn limits_take(input: &str) -> String {
-    let v = match arg(input, "input") {
-        Ok(v) => v,
+    let (now, all, uses) = match limits_input(input) {
+        Ok(read) => read,
         Err(e) => return err(&e),
     };
-    let now = now(&v);
-    if !(now > 0.0 && now.is_finite()) {
-        return err(&Error::new(CONFIG, "now must be a time in ms"));
-    }
-    let all = limits(&v).unwrap_or_default();
-    let uses = uses(&v);
     if let Err((i, e)) = code::check_all_uses(&all, &uses, now) {
         return limit_err(i, all[i].wait_seconds(now), &e);
     }
@@ -292,21 +286,27 @@ pub fn limits_take(input: &str) -> String {
     ok(Json::obj(vec![("slots", slots), ("warn", warn)]))
 }
 
+/// `limits_take`'s and `limits_give`'s input: the time (refused unless a time in ms), the
+/// limits and how many times the use counts against each.
+#[cfg(any(feature = "server", test))]
+fn limits_input(input: &str) -> Result<(f64, Vec<Limit>, Vec<u32>), Error> {
+    let v = arg(input, "input")?;
+    let now = now(&v);
+    if !(now > 0.0 && now.is_finite()) {
+        return Err(Error::new(CONFIG, "now must be a time in ms"));
+    }
+    Ok((now, limits(&v).unwrap_or_default(), uses(&v)))
+}
+
 /// `{now, limits, uses?}` as `limits_take` reads them → `{ok: {slots}}`: each limit with a use
 /// given back (a send that sent nothing), for a host whose slot another call changed since it
 /// claimed it, so the give-back counts from what is stored now. Server module only.
 #[cfg(any(feature = "server", test))]
 pub fn limits_give(input: &str) -> String {
-    let v = match arg(input, "input") {
-        Ok(v) => v,
+    let (now, all, uses) = match limits_input(input) {
+        Ok(read) => read,
         Err(e) => return err(&e),
     };
-    let now = now(&v);
-    if !(now > 0.0 && now.is_finite()) {
-        return err(&Error::new(CONFIG, "now must be a time in ms"));
-    }
-    let all = limits(&v).unwrap_or_default();
-    let uses = uses(&v);
     let n = |i: usize| uses.get(i).copied().unwrap_or(1);
     let slots = (0..all.len()).map(|i| slot(&all[i].given_back(now, n(i))));
     ok(Json::obj(vec![("slots", Json::Arr(slots.collect()))]))
