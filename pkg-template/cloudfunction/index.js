@@ -342,9 +342,9 @@ async function validateCode(event, c) {
   // lost race means another check changed the record (an attempt spent, or the code used),
   // which can happen at most maxAttempts + 1 times: retry that often, so no check is dropped.
   for (let tries = 0; tries < c.s.policy.maxAttempts + 2; tries++) {
-    const [doc, last, meter, latest] = await Promise.all([
+    const [doc, lastSent, meter, latest] = await Promise.all([
       number ? c.store.code(c.caller, number) : null,
-      c.store.slot('caller:' + c.caller),
+      c.store.slot('caller:' + c.caller), // its number: the caller's last code's
       limits.read(c.store, [checksItem(c)]),
       c.store.last(c.caller),
       probe(c),
@@ -353,7 +353,7 @@ async function validateCode(event, c) {
     const record = doc && doc.body && doc.body.record;
     if (!record) {
       await countCheck(c, meter, taken);
-      const other = last.body && last.body.number && last.body.number !== number;
+      const other = lastSent.body && lastSent.body.number && lastSent.body.number !== number;
       return answer(other ? 'number_error' : 'empty');
     }
     const v = access.core.codeVerify({ number: raw, code: code, now: Date.now(), key: c.s.key, record: record });
