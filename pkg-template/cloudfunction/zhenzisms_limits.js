@@ -52,8 +52,8 @@ async function claim(store, held, slots, extra, retake, give) {
   const giveBack = async (m, i) => {
     if (await store.putSlot(m, seen[i].body || { sentAt: 0, day: 0, count: 0 })) return;
     for (let tries = 0; held.items[i].shared && give && tries < 64; tries++) {
-      const now = await store.slot(held.items[i].subject);
-      if (await store.putSlot(now, give(i, limitOf(now, held.items[i])))) return;
+      const stored = await store.slot(held.items[i].subject);
+      if (await store.putSlot(stored, give(i, limitOf(stored, held.items[i])))) return;
     }
   };
   const release = () => Promise.all(mine.map((m, i) => m && giveBack(m, i)));
