@@ -13,8 +13,8 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '../..');
 
-// Test files that load the cloud function with the stand-in's createCloudSdk (the stand-in's own
-// tests and this folder's excepted).
+// Test files that load the cloud function with the stand-in's createCloudSdk, directly or through
+// tests/cloudmode/helpers.js's cloudFunction (the stand-in's own tests and this folder's excepted).
 function cloudSuites() {
   const found = [];
   const walk = (dir) => {
@@ -22,7 +22,7 @@ function cloudSuites() {
       const p = path.join(dir, e.name);
       if (e.isDirectory()) {
         if (e.name !== 'node_modules' && p !== path.join(ROOT, 'tests', 'cloud') && p !== __dirname) walk(p);
-      } else if (e.name.endsWith('.test.js') && /wx-server-sdk-standin/.test(fs.readFileSync(p, 'utf8'))) found.push(p);
+      } else if (e.name.endsWith('.test.js') && /wx-server-sdk-standin|\bcloudFunction\(/.test(fs.readFileSync(p, 'utf8'))) found.push(p);
     }
   };
   walk(path.join(ROOT, 'tests'));

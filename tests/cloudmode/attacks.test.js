@@ -6,7 +6,7 @@ const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert');
 const { startSandbox } = require('../../sandbox/server.js');
 const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
-const { loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors, FUNCTION_DIR } = require('./helpers.js');
+const { cloudFunction, loadCloudFunction, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors, FUNCTION_DIR } = require('./helpers.js');
 
 const SECRET = 'ATTACK-SECRET-5c1d';
 const VICTIM = '13800138000';
@@ -26,19 +26,7 @@ after(async () => {
 });
 
 // A fresh database and function; `as(openid)` switches the caller (undefined: no OPENID).
-function cloudFn(extraEnv = {}, options = {}) {
-  setEnv(Object.assign({}, env, extraEnv));
-  const cloudSdk = createCloudSdk(Object.assign({ openid: 'openid-alice' }, options));
-  const run = invoker(loadCloudFunction(cloudSdk), cloudSdk);
-  return {
-    cloudSdk,
-    run,
-    as(openid) {
-      cloudSdk.context.OPENID = openid;
-      return this;
-    },
-  };
-}
+const cloudFn = (extraEnv, options) => cloudFunction(env, extraEnv, options);
 
 const findRequests = () => sb.requests.filter((r) => /findSmsByMessageId/.test(r.path));
 

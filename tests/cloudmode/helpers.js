@@ -46,6 +46,29 @@ function invoker(fn, cloudSdk) {
   };
 }
 
+// The built function on a fresh stand-in backend (its own database), its environment `env` with
+// `extraEnv` over it (a variable set to undefined is removed): {cloudSdk, db, phone, main, run,
+// as(openid, ip?)} where `as` switches the caller (undefined: no OPENID) and its address.
+function cloudFunction(env, extraEnv = {}, options = {}) {
+  setEnv(Object.assign({}, env, extraEnv));
+  for (const k of Object.keys(extraEnv)) if (extraEnv[k] === undefined) delete process.env[k];
+  const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
+  const cloudSdk = createCloudSdk(Object.assign({ openid: 'openid-alice' }, options));
+  const main = loadCloudFunction(cloudSdk).main;
+  return {
+    cloudSdk,
+    db: cloudSdk.db,
+    phone: cloudSdk.phone,
+    main,
+    run: invoker({ main }, cloudSdk),
+    as(openid, ip) {
+      cloudSdk.context.OPENID = openid;
+      if (ip) cloudSdk.context.CLIENTIP = ip;
+      return this;
+    },
+  };
+}
+
 function setEnv(values) {
   clearEnv();
   for (const [k, v] of Object.entries(values)) process.env[k] = String(v);
@@ -106,4 +129,4 @@ function documents(db, kind) {
   return db.dump('sms-record').filter((d) => !kind || d.kind === kind).map((d) => ({ _id: d._id, kind: d.kind, seq: d.seq, body: openBody(d, key), _openid: d._openid }));
 }
 
-module.exports = { documents, ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, withInvocationEnv, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors };
+module.exports = { cloudFunction, documents, ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, withInvocationEnv, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors };

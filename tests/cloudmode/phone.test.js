@@ -16,7 +16,7 @@ const path = require('path');
 const { startSandbox } = require('../../sandbox/server.js');
 const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
 const { createMiniProgram } = require('../simulator');
-const { ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, documents, fakeClock, capturingErrors } = require('./helpers.js');
+const { cloudFunction, ROOT, FUNCTION_DIR, INDEX, NUMBER, loadCloudFunction, setEnv, clearEnv, destroyAgents, codeFromInbox, documents, fakeClock, capturingErrors } = require('./helpers.js');
 
 const SECRET = 'PHONE-SECRET-5c7d21';
 const KEY = 'verify-key-phone-test-0123456789abcdef';
@@ -37,25 +37,17 @@ after(async () => {
 
 const replies = []; // every reply, checked for the secret at the end
 
-// A fresh function on a fresh backend (its own database): {cloudSdk, db, phone, run, as}.
-function cloudFn(extraEnv = {}, options = {}) {
-  setEnv(Object.assign({}, env, extraEnv));
-  const cloudSdk = createCloudSdk(Object.assign({ openid: 'openid-alice' }, options));
-  const run = invoker(loadCloudFunction(cloudSdk), cloudSdk);
-  return {
-    cloudSdk,
-    db: cloudSdk.db,
-    phone: cloudSdk.phone,
-    run: async (data) => {
-      const r = await run(data);
-      replies.push(r);
-      return r;
-    },
-    as(openid) {
-      cloudSdk.context.OPENID = openid;
-      return this;
-    },
+// A fresh function on a fresh backend (its own database): {cloudSdk, db, phone, run, as}; every
+// reply is kept for the check for the secret at the end.
+function cloudFn(extraEnv, options) {
+  const f = cloudFunction(env, extraEnv, options);
+  const run = f.run;
+  f.run = async (data) => {
+    const r = await run(data);
+    replies.push(r);
+    return r;
   };
+  return f;
 }
 
 // A function folder with (or without) the phone-number permission in its config.json.

@@ -7,7 +7,7 @@ const { test, before, after, beforeEach } = require('node:test');
 const assert = require('node:assert');
 const { startSandbox } = require('../../sandbox/server.js');
 const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
-const { loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, capturingErrors } = require('./helpers.js');
+const { cloudFunction, loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, capturingErrors } = require('./helpers.js');
 const tencent = require('../tencent/helpers.js');
 
 const SECRET = 'SECOND-PASS-SECRET-5b2c';
@@ -28,22 +28,7 @@ after(async () => {
   destroyAgents();
 });
 
-function cloudFn(extraEnv = {}) {
-  setEnv(Object.assign({}, env, extraEnv));
-  for (const k of Object.keys(extraEnv)) if (extraEnv[k] === undefined) delete process.env[k];
-  const cloudSdk = createCloudSdk({ openid: 'openid-alice' });
-  const run = invoker(loadCloudFunction(cloudSdk), cloudSdk);
-  return {
-    cloudSdk,
-    db: cloudSdk.db,
-    run,
-    as(openid, ip) {
-      cloudSdk.context.OPENID = openid;
-      if (ip) cloudSdk.context.CLIENTIP = ip;
-      return this;
-    },
-  };
-}
+const cloudFn = (extraEnv) => cloudFunction(env, extraEnv);
 
 const refusedBy = (r, code) => r.error && r.error.code === code;
 

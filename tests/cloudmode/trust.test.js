@@ -9,8 +9,7 @@ const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
 const { startSandbox } = require('../../sandbox/server.js');
-const { createCloudSdk } = require('../cloud/wx-server-sdk-standin.js');
-const { ROOT, FUNCTION_DIR, loadCloudFunction, invoker, setEnv, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors } = require('./helpers.js');
+const { cloudFunction, ROOT, FUNCTION_DIR, clearEnv, destroyAgents, codeFromInbox, fakeClock, capturingErrors } = require('./helpers.js');
 
 const SECRET = 'TRUST-SECRET-29f1';
 const VICTIM = '13800138000';
@@ -29,24 +28,7 @@ after(async () => {
   destroyAgents();
 });
 
-function cloudFn(extraEnv = {}, options = {}) {
-  setEnv(Object.assign({}, env, extraEnv));
-  for (const k of Object.keys(extraEnv)) if (extraEnv[k] === undefined) delete process.env[k];
-  const cloudSdk = createCloudSdk(Object.assign({ openid: 'openid-alice' }, options));
-  const main = loadCloudFunction(cloudSdk).main;
-  const run = invoker({ main }, cloudSdk);
-  return {
-    cloudSdk,
-    db: cloudSdk.db,
-    main,
-    run,
-    as(openid, ip) {
-      cloudSdk.context.OPENID = openid;
-      if (ip) cloudSdk.context.CLIENTIP = ip;
-      return this;
-    },
-  };
-}
+const cloudFn = (extraEnv, options) => cloudFunction(env, extraEnv, options);
 
 // Every shape of document the function has ever trusted, as a page would add them for `openid`.
 async function forgeries(db, attacker, number) {
