@@ -140,18 +140,20 @@ function item(subject, rule, say, shared) {
   return { subject: subject, rule: rule.rule, name: rule.name, say: say, shared: !!shared };
 }
 
-const codeItems = (c, number) => [
-  item('number:' + number, c.s.rules.number, 'number'),
+// A caller's codes: across numbers, and for this number.
+const callerItems = (c, number) => [
   item('caller:' + c.caller, c.s.rules.caller, 'caller'),
   item('pair:' + c.caller + '|' + number, c.s.rules.pair, 'pair'),
 ];
+const codeItems = (c, number) => [item('number:' + number, c.s.rules.number, 'number')].concat(callerItems(c, number));
 
-// Every SMS the function sends: per platform address, and the whole function's day.
-const smsItems = (c) => [
+// Per platform address, by the hour and by the day.
+const addressItems = (c) => [
   item('ip-hour:' + c.address, c.s.rules.ipHour, 'ipHour', true),
   item('ip-day:' + c.address, c.s.rules.ipDay, 'ipDay', true),
-  item('budget', c.s.rules.budget, 'budget', true),
 ];
+// Every SMS the function sends: per address, and the whole function's day.
+const smsItems = (c) => addressItems(c).concat([item('budget', c.s.rules.budget, 'budget', true)]);
 
 const routeItem = (c, route) => item('route:' + route + ':' + c.caller, c.s.rules.route, 'route');
 // Shared: one caller's concurrent checks each ask the core again, so all of them are counted.
@@ -469,13 +471,7 @@ async function findSmsByMessageId(event, c) {
 // address's apply; the number's do not, since nothing is sent to it (so no crowd of accounts
 // can spend a number's day without an SMS, and lock its owner out). The code checks (vendor
 // pages) but never proves the number (validateCode, checkVerified).
-const createItems = (c, number) => [
-  routeItem(c, 'createCode'),
-  item('caller:' + c.caller, c.s.rules.caller, 'caller'),
-  item('pair:' + c.caller + '|' + number, c.s.rules.pair, 'pair'),
-  item('ip-hour:' + c.address, c.s.rules.ipHour, 'ipHour', true),
-  item('ip-day:' + c.address, c.s.rules.ipDay, 'ipDay', true),
-];
+const createItems = (c, number) => [routeItem(c, 'createCode')].concat(callerItems(c, number), addressItems(c));
 
 async function createCode(event, c) {
   const number = numberOf(event);
