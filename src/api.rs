@@ -443,7 +443,7 @@ fn slots_after(v: &Json) -> Result<Option<(Json, Json)>, String> {
 fn taken(all: &[Limit], uses: &[u32], now: f64) -> (Json, Json) {
     let n = |i: usize| uses.get(i).copied().unwrap_or(1);
     let warn = (0..all.len())
-        .filter(|&i| all[i].nears_cap_uses(now, n(i)))
+        .filter(|&i| all[i].nears_cap(now, n(i)))
         .map(|i| Json::num(i as f64))
         .collect();
     let after = (0..all.len()).map(|i| slot(&all[i].after_uses(now, n(i))));

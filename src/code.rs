@@ -199,14 +199,6 @@ impl Limit {
             ..*self
         }
     }
-
-    /// Whether a send at `now` takes this limit to 80 % of its cap or past it for the first time
-    /// in its period (the cloud function's warning before a budget runs out).
-    pub fn nears_cap(&self, now: f64) -> bool {
-        let before = u64::from(self.used_in(self.period(now)));
-        let cap = u64::from(self.cap);
-        cap > 0 && before * 5 < cap * 4 && (before + 1) * 5 >= cap * 4
-    }
 }
 
 /// Uses that count more than once: a long SMS is billed as several (cloud mode's budgets count
@@ -257,8 +249,9 @@ impl Limit {
         }
     }
 
-    /// Whether `uses` more take this limit to 80 % of its cap or past it for the first time.
-    pub fn nears_cap_uses(&self, now: f64, uses: u32) -> bool {
+    /// Whether `uses` more at `now` take this limit to 80 % of its cap or past it for the first
+    /// time in its period (the cloud function's warning before a budget runs out).
+    pub fn nears_cap(&self, now: f64, uses: u32) -> bool {
         let before = u64::from(self.used_in(self.period(now)));
         let cap = u64::from(self.cap);
         cap > 0 && before * 5 < cap * 4 && (before + u64::from(uses)) * 5 >= cap * 4
@@ -846,7 +839,7 @@ mod tests {
         let mut near = vec![];
         for i in 0..5 {
             assert!(at.check(start + i as f64).is_ok(), "{i}");
-            near.push(at.nears_cap(start + i as f64));
+            near.push(at.nears_cap(start + i as f64, 1));
             at = at.after(start + i as f64);
         }
         // The 4th of 5 reaches 80 %: warned once.
@@ -860,7 +853,7 @@ mod tests {
         assert!(at.check(start + hour).is_ok());
         assert_eq!(at.after(start + hour).count, 1);
         // No cap, no warning; the index of the limit that refuses.
-        assert!(!limit(0.0, 0, 0).nears_cap(T0));
+        assert!(!limit(0.0, 0, 0).nears_cap(T0, 1));
         let e = check_all(&[limit(0.0, 0, 0), at], start + 10.0).unwrap_err();
         assert_eq!((e.0, e.1.code), (1, 9202));
         assert_eq!(limit(T0, 0, 0).wait_seconds(T0 + 1500.0), Some(59));
@@ -877,7 +870,7 @@ mod tests {
         assert!(l.check_uses(T0, 5).is_ok());
         assert_eq!(l.check_uses(T0, 6).unwrap_err().code, 9202);
         assert_eq!(l.after_uses(T0, 5).count, 10);
-        assert!(l.nears_cap_uses(T0, 3) && !l.nears_cap_uses(T0, 2));
+        assert!(l.nears_cap(T0, 3) && !l.nears_cap(T0, 2));
         // Yesterday's count starts afresh: 10 at once fit.
         assert!(l.check_uses(T0 + 86_400_000.0, 10).is_ok());
         assert_eq!(
